@@ -1,0 +1,51 @@
+"""Print the versions of the stack and whether its known traps are handled:
+``python -m dct_mmdet.check_env``."""
+import importlib
+import importlib.util
+import platform
+
+
+def collect() -> dict:
+    info = {'python': platform.python_version()}
+    for name in ('torch', 'mmcv', 'mmengine', 'mmdet', 'numpy', 'setuptools',
+                 'cv2', 'PIL', 'pycocotools', 'h5py'):
+        try:
+            module = importlib.import_module(name)
+            info[name] = getattr(module, '__version__', 'installed')
+        except Exception as exc:  # report, do not stop
+            info[name] = f'unavailable ({exc.__class__.__name__}: {exc})'
+    info['mmcv ops compiled'] = importlib.util.find_spec('mmcv._ext') \
+        is not None
+    try:
+        from mmcv.ops import get_compiling_cuda_version
+        info['mmcv CUDA'] = get_compiling_cuda_version()
+    except Exception as exc:
+        info['mmcv CUDA'] = f'unavailable ({exc})'
+    info['pkg_resources'] = importlib.util.find_spec('pkg_resources') \
+        is not None
+    info['jpeg2dct'] = importlib.util.find_spec('jpeg2dct') is not None
+    try:
+        import dct_mmdet
+        info['dct_mmdet'] = dct_mmdet.__version__
+        from mmengine.runner.checkpoint import CheckpointLoader
+        from dct_mmdet.utils.compat import _load_local_checkpoint
+        info['checkpoint loading (weights_only fix)'] = \
+            CheckpointLoader._schemes[''] is _load_local_checkpoint
+    except Exception as exc:
+        info['dct_mmdet'] = f'import failed ({exc.__class__.__name__}: {exc})'
+    return info
+
+
+def main() -> int:
+    info = collect()
+    width = max(map(len, info))
+    for key, value in info.items():
+        print(f'{key:<{width}} : {value}')
+    ok = info['mmcv ops compiled'] and info['pkg_resources'] and \
+        info['jpeg2dct'] and not str(info['dct_mmdet']).startswith('import')
+    print('environment OK' if ok else 'environment NOT usable (see above)')
+    return 0 if ok else 1
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())

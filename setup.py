@@ -1,0 +1,29 @@
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+here = Path(__file__).parent
+
+
+def read_requirements(name):
+    lines = (here / 'requirements' / name).read_text().splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.startswith('#')]
+
+
+version = {}
+exec((here / 'dct_mmdet' / 'version.py').read_text(), version)
+
+setup(
+    name='dct_mmdet',
+    version=version['__version__'],
+    description='Object detection straight from JPEG DCT coefficients, '
+    'as MMDetection 3.x plugins',
+    long_description=(here / 'README.md').read_text(),
+    long_description_content_type='text/markdown',
+    python_requires='>=3.9',
+    packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
+    # torch and the compiled mmcv==2.1.0 must be installed before this
+    # package (mmcv has no wheel on PyPI; see README), so they are not listed.
+    install_requires=read_requirements('runtime.txt'),
+    extras_require={'tests': read_requirements('tests.txt')},
+)
