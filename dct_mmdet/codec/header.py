@@ -1,0 +1,200 @@
+"""A strict walk over a JPEG's marker segments.
+
+jpeg2dct only prints libjpeg's warnings (a truncated file comes back with
+zero blocks and no exception) and mis-reads CMYK files, so every file is
+checked here first: the walk finds the frame header, the colour transform and
+the end-of-image marker, and names the file and the problem when any is wrong.
+"""
+import re
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+# Markers that are followed by no length field.
+_STANDALONE = {0x01} | set(range(0xD0, 0xD8))
+# SOFn markers; 0xC4 (DHT), 0xC8 (JPG) and 0xCC (DAC) share the range.
+_SOF = set(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_LOSSLESS_SOF = {0xC3, 0xC7, 0xCB, 0xCF}
+_PROGRESSIVE_SOF = {0xC2, 0xC6, 0xCA, 0xCE}
+# Inside entropy-coded data 0xFF is followed by 0x00 (stuffing), a restart
+# marker or another 0xFF (fill); anything else starts the next marker.
+_NEXT_MARKER = re.compile(rb'\xff[^\x00\xd0-\xd7\xff]')
+
+_SIGNATURES = {
+    b'\x89PNG': 'PNG',
+    b'GIF8': 'GIF',
+    b'BM': 'BMP',
+    b'RIFF': 'RIFF/WebP',
+    b'II*\x00': 'TIFF',
+    b'MM\x00*': 'TIFF',
+}
+
+# (luma h, luma v) sampling factors, chroma at (1, 1), to the usual name.
+_SUBSAMPLING_NAMES = {
+    (1, 1): '4:4:4',
+    (2, 1): '4:2:2',
+    (1, 2): '4:4:0',
+    (2, 2): '4:2:0',
+    (4, 1): '4:1:1',
+}
+
+
+class JPEGReadError(ValueError):
+    """A file that cannot give trustworthy DCT coefficients.
+
+    The message always starts with the file's name (or ``<bytes>``).
+    """
+
+    def __init__(self, name: str, problem: str):
+        self.name = name
+        self.problem = problem
+        super().__init__(f'{name}: {problem}')
+
+
+@dataclass(frozen=True)
+class JPEGHeader:
+    """What the frame header says about a JPEG."""
+    height: int
+    width: int
+    # (component id, horizontal sampling, vertical sampling) per component.
+    components: Tuple[Tuple[int, int, int], ...]
+    progressive: bool
+    # Adobe APP14 colour transform (0: none/RGB or CMYK, 1: YCbCr, 2: YCCK).
+    adobe_transform: Optional[int] = None
+
+    @property
+    def num_components(self) -> int:
+        return len(self.components)
+
+    @property
+    def subsampling(self) -> str:
+        """'gray', '4:2:0', '4:4:4', ... or 'other' for exotic factors."""
+        if self.num_components == 1:
+            return 'gray'
+        (_, yh, yv), *chroma = self.components
+        if any((h, v) != (1, 1) for _, h, v in chroma):
+            return 'other'
+        return _SUBSAMPLING_NAMES.get((yh, yv), 'other')
+
+
+def _describe_non_jpeg(data: bytes) -> str:
+    for signature, kind in _SIGNATURES.items():
+        if data.startswith(signature):
+            return f'not a JPEG file ({kind} data)'
+    head = ' '.join(f'0x{b:02X}' for b in data[:2])
+    return f'not a JPEG file (starts with {head}, expected 0xFF 0xD8)'
+
+
+def parse_jpeg_header(data: bytes, name: str = '<bytes>') -> JPEGHeader:
+    """Walk all marker segments of ``data`` and return its frame header.
+
+    Raises:
+        JPEGReadError: empty, non-JPEG, truncated or structurally broken data,
+            or a JPEG whose colour model has no YCbCr/grayscale DCT reading
+            (CMYK, YCCK, RGB-coded, lossless, 12-bit).
+    """
+    if len(data) == 0:
+        raise JPEGReadError(name, 'empty file (0 bytes)')
+    if not data.startswith(b'\xff\xd8'):
+        raise JPEGReadError(name, _describe_non_jpeg(data))
+
+    frame = None
+    adobe_transform = None
+    seen_scan = False
+    pos, size = 2, len(data)
+    while True:
+        # Skip fill bytes in front of a marker.
+        while pos < size and data[pos] == 0xFF and pos + 1 < size \
+                and data[pos + 1] == 0xFF:
+            pos += 1
+        if pos + 1 >= size:
+            raise JPEGReadError(
+                name, 'truncated: data ends before the end-of-image marker '
+                f'(EOI) at byte {size}')
+        if data[pos] != 0xFF:
+            raise JPEGReadError(
+                name, f'corrupt marker structure at byte {pos} '
+                f'(0x{data[pos]:02X} where a marker was expected)')
+        marker = data[pos + 1]
+        pos += 2
+        if marker == 0xD9:
+            break
+        if marker in _STANDALONE:
+            continue
+        if pos + 2 > size:
+            raise JPEGReadError(
+                name, f'truncated inside the header at byte {size}')
+        length = int.from_bytes(data[pos:pos + 2], 'big')
+        if length < 2 or pos + length > size:
+            raise JPEGReadError(
+                name, f'truncated inside the header: segment 0xFF{marker:02X}'
+                f' at byte {pos - 2} needs {length} bytes, '
+                f'{size - pos} remain')
+        segment = data[pos + 2:pos + length]
+        pos += length
+
+        if marker in _SOF:
+            frame = _parse_frame(segment, marker, name)
+        elif marker == 0xEE and segment.startswith(b'Adobe') \
+                and len(segment) >= 12:
+            adobe_transform = segment[11]
+        elif marker == 0xDA:
+            if frame is None:
+                raise JPEGReadError(
+                    name, 'scan (SOS) before any frame header (SOF)')
+            seen_scan = True
+            found = _NEXT_MARKER.search(data, pos)
+            if found is None:
+                raise JPEGReadError(
+                    name, 'truncated: compressed data ends before the '
+                    f'end-of-image marker (EOI) at byte {size}')
+            pos = found.start()
+
+    if frame is None or not seen_scan:
+        raise JPEGReadError(name, 'no image: the file has no frame or scan')
+    height, width, components, progressive = frame
+    header = JPEGHeader(height, width, components, progressive,
+                        adobe_transform)
+    _check_colour_model(header, name)
+    return header
+
+
+def _parse_frame(segment: bytes, marker: int, name: str):
+    if marker in _LOSSLESS_SOF:
+        raise JPEGReadError(
+            name, f'lossless JPEG (SOF{marker - 0xC0}) has no DCT '
+            'coefficients')
+    if len(segment) < 6:
+        raise JPEGReadError(name, 'corrupt frame header (SOF too short)')
+    precision = segment[0]
+    height = int.from_bytes(segment[1:3], 'big')
+    width = int.from_bytes(segment[3:5], 'big')
+    count = segment[5]
+    if precision != 8:
+        raise JPEGReadError(
+            name, f'{precision}-bit JPEG is not supported (8-bit only)')
+    if height == 0 or width == 0:
+        raise JPEGReadError(name, f'invalid image size {width}x{height}')
+    if len(segment) < 6 + 3 * count:
+        raise JPEGReadError(name, 'corrupt frame header (SOF too short)')
+    components = tuple(
+        (segment[6 + 3 * i], segment[7 + 3 * i] >> 4,
+         segment[7 + 3 * i] & 0x0F) for i in range(count))
+    return height, width, components, marker in _PROGRESSIVE_SOF
+
+
+def _check_colour_model(header: JPEGHeader, name: str) -> None:
+    count = header.num_components
+    if count == 4:
+        kind = 'YCCK' if header.adobe_transform == 2 else 'CMYK'
+        raise JPEGReadError(
+            name, f'{kind} JPEG (4 components) is not supported: '
+            'convert it to YCbCr (e.g. save it as RGB with PIL)')
+    if count not in (1, 3):
+        raise JPEGReadError(
+            name, f'{count}-component JPEG is not supported '
+            '(grayscale or YCbCr only)')
+    ids = bytes(cid for cid, _, _ in header.components)
+    if count == 3 and (header.adobe_transform == 0 or ids == b'RGB'):
+        raise JPEGReadError(
+            name, 'RGB-coded JPEG (no YCbCr transform) is not supported: '
+            'its coefficients are not luma/chroma')
