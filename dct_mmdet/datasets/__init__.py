@@ -1,0 +1,3 @@
+from .transforms import JPEGToDCT, LoadDCTFromFile, PackDCTInputs
+
+__all__ = ['JPEGToDCT', 'LoadDCTFromFile', 'PackDCTInputs']

@@ -1,0 +1,4 @@
+from .formatting import PackDCTInputs
+from .loading import JPEGToDCT, LoadDCTFromFile
+
+__all__ = ['JPEGToDCT', 'LoadDCTFromFile', 'PackDCTInputs']

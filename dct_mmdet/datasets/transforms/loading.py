@@ -1,0 +1,99 @@
+"""Pipeline steps that put DCT coefficients into the results dict.
+
+Both set ``dct_y`` ``(h, w, 64)`` and ``dct_cb``/``dct_cr``
+``(ceil(h/2), ceil(w/2), 64)`` int16 arrays (Y padded to twice the chroma
+grid, see :func:`dct_mmdet.codec.read_dct`) and ``dct_grayscale``.
+"""
+from typing import Optional
+
+import mmengine.fileio as fileio
+import numpy as np
+from mmcv.transforms import BaseTransform
+
+from dct_mmdet.codec import DCTCoefficients, encode_jpeg, read_dct
+from dct_mmdet.registry import TRANSFORMS
+
+
+def store_coefficients(results: dict, coeffs: DCTCoefficients) -> None:
+    results['dct_y'] = coeffs.y
+    results['dct_cb'] = coeffs.cb
+    results['dct_cr'] = coeffs.cr
+    results['dct_grayscale'] = coeffs.grayscale
+
+
+@TRANSFORMS.register_module()
+class LoadDCTFromFile(BaseTransform):
+    """Read the coefficients of the original file at ``img_path``, without
+    decoding it.
+
+    Sets the ``dct_*`` keys and ``img_shape``/``ori_shape`` (pixels). A file
+    that cannot give trustworthy coefficients (truncated, CMYK, not a
+    JPEG, ...) raises :class:`dct_mmdet.codec.JPEGReadError` naming it.
+
+    Args:
+        backend_args (dict, optional): mmengine file backend arguments.
+    """
+
+    def __init__(self, backend_args: Optional[dict] = None):
+        self.backend_args = backend_args
+
+    def transform(self, results: dict) -> dict:
+        path = results['img_path']
+        data = fileio.get(path, backend_args=self.backend_args)
+        coeffs = read_dct(data, name=str(path))
+        store_coefficients(results, coeffs)
+        results['img_shape'] = (coeffs.height, coeffs.width)
+        results['ori_shape'] = (coeffs.height, coeffs.width)
+        return results
+
+    def __repr__(self):
+        return f'{self.__class__.__name__}(backend_args={self.backend_args})'
+
+
+@TRANSFORMS.register_module()
+class JPEGToDCT(BaseTransform):
+    """Re-encode ``img`` to JPEG in memory and read its coefficients.
+
+    This is the published training protocol (augment in RGB, re-encode,
+    read): put it after mmdet's pixel-domain transforms. ``img`` is taken in
+    mmcv's BGR order; float images (after ``PhotoMetricDistortion`` or
+    ``Expand``) are clipped and rounded to uint8 first. ``img_shape`` stays
+    the pixel size of ``img``.
+
+    Args:
+        quality (int): JPEG quality, 1-100. Default 75 (PIL's default, used
+            by the published DCT detectors).
+        subsampling (str): '4:2:0' (default), '4:2:2' or '4:4:4'. The
+            jpeg2dct reader transcodes anything but 4:2:0 back to 4:2:0 at
+            quality 100, so other values only add a lossy step.
+        keep_img (bool): keep ``img`` in the results (e.g. for debugging
+            views); by default it is dropped to save memory.
+    """
+
+    def __init__(self,
+                 quality: int = 75,
+                 subsampling: str = '4:2:0',
+                 keep_img: bool = False):
+        # Validate once, at build time, with a dummy image.
+        encode_jpeg(np.zeros((8, 8, 3), np.uint8), quality, subsampling)
+        self.quality = quality
+        self.subsampling = subsampling
+        self.keep_img = keep_img
+
+    def transform(self, results: dict) -> dict:
+        img = results['img']
+        if img.dtype != np.uint8:
+            img = np.clip(np.rint(img), 0, 255).astype(np.uint8)
+        data = encode_jpeg(img, self.quality, self.subsampling,
+                           channel_order='bgr')
+        name = f"{results.get('img_path', '<array>')} (re-encoded)"
+        store_coefficients(results, read_dct(data, name=name))
+        results['img_shape'] = img.shape[:2]
+        if not self.keep_img:
+            del results['img']
+        return results
+
+    def __repr__(self):
+        return (f'{self.__class__.__name__}(quality={self.quality}, '
+                f"subsampling='{self.subsampling}', "
+                f'keep_img={self.keep_img})')

@@ -1,0 +1,3 @@
+from .dct_resnet import DCTResNet
+
+__all__ = ['DCTResNet']

@@ -1,0 +1,3 @@
+from .dct_data_preprocessor import DCTDataPreprocessor
+
+__all__ = ['DCTDataPreprocessor']

@@ -1,0 +1,122 @@
+from typing import Dict, List, Mapping, Optional, Sequence, Union
+
+import torch
+from mmengine.model import BaseDataPreprocessor
+
+from dct_mmdet.registry import MODELS
+
+COMPONENTS = ('y', 'cb', 'cr')
+# A luma block covers 8 px; a 4:2:0 chroma block covers 16 px.
+CHROMA_BLOCK_PX = 16
+
+Stats = Optional[Dict[str, Union[float, Sequence[float]]]]
+
+
+@MODELS.register_module()
+class DCTDataPreprocessor(BaseDataPreprocessor):
+    """Batch DCT inputs: cast to float, normalise, pad, set pixel metainfo.
+
+    Each sample is ``dict(y=(64, hy, wy), cb=(64, hc, wc), cr=(64, hc, wc))``
+    with ``hy <= 2 * hc``. The batch pads chroma to the largest grid
+    (rounded up to ``pad_size_divisor`` pixels) and Y to exactly twice it,
+    with zeros after normalisation, so luma block ``(2i, 2j)`` and chroma
+    block ``(i, j)`` always cover the same pixels. ``batch_input_shape`` and
+    ``pad_shape`` are set in **pixels** (16 per chroma block), as anchors
+    and box coding expect.
+
+    Args:
+        mean (dict, optional): per-component mean, a scalar or 64 values
+            (one per frequency, raster order), e.g. ``dict(y=[...], cb=...,
+            cr=...)``. Components left out are not shifted.
+        std (dict, optional): per-component std, same form as ``mean``.
+        pad_size_divisor (int): pad the batch to a multiple of this many
+            pixels; a multiple of 16.
+        non_blocking (bool): non-blocking host-to-device copies.
+    """
+
+    def __init__(self,
+                 mean: Stats = None,
+                 std: Stats = None,
+                 pad_size_divisor: int = CHROMA_BLOCK_PX,
+                 non_blocking: bool = False):
+        super().__init__(non_blocking)
+        if pad_size_divisor <= 0 or pad_size_divisor % CHROMA_BLOCK_PX:
+            raise ValueError('pad_size_divisor must be a positive multiple '
+                             f'of {CHROMA_BLOCK_PX}, got {pad_size_divisor}')
+        self.pad_blocks = pad_size_divisor // CHROMA_BLOCK_PX
+        for name, stats in (('mean', mean), ('std', std)):
+            for component, value in (stats or {}).items():
+                if component not in COMPONENTS:
+                    raise KeyError(f'{name} has unknown component '
+                                   f'{component!r}; expected {COMPONENTS}')
+                tensor = torch.as_tensor(value, dtype=torch.float32)
+                if tensor.numel() not in (1, 64):
+                    raise ValueError(f'{name}[{component!r}] needs 1 or 64 '
+                                     f'values, got {tensor.numel()}')
+                self.register_buffer(f'{name}_{component}',
+                                     tensor.reshape(-1, 1, 1), False)
+
+    def forward(self, data: dict, training: bool = False) -> dict:
+        data = self.cast_data(data)
+        samples = _per_sample(data['inputs'])
+        chroma_grids = []
+        for index, sample in enumerate(samples):
+            (hy, wy), (hc, wc) = sample['y'].shape[-2:], \
+                sample['cb'].shape[-2:]
+            if hy > 2 * hc or wy > 2 * wc or \
+                    sample['cr'].shape[-2:] != sample['cb'].shape[-2:]:
+                raise ValueError(
+                    f'sample {index}: Y grid {(hy, wy)} and chroma grids '
+                    f"{tuple(sample['cb'].shape[-2:])}/"
+                    f"{tuple(sample['cr'].shape[-2:])} are not 4:2:0 aligned")
+            chroma_grids.append((self._round_up(hc), self._round_up(wc)))
+        batch_hc = max(h for h, _ in chroma_grids)
+        batch_wc = max(w for _, w in chroma_grids)
+
+        inputs = {}
+        for component in COMPONENTS:
+            scale = 2 if component == 'y' else 1
+            batch = samples[0][component].new_zeros(
+                (len(samples), 64, scale * batch_hc, scale * batch_wc),
+                dtype=torch.float32)
+            for index, sample in enumerate(samples):
+                coeffs = self._normalize(component, sample[component].float())
+                h, w = coeffs.shape[-2:]
+                batch[index, :, :h, :w] = coeffs
+            inputs[component] = batch
+
+        data_samples = data.get('data_samples')
+        if data_samples is not None:
+            batch_input_shape = (CHROMA_BLOCK_PX * batch_hc,
+                                 CHROMA_BLOCK_PX * batch_wc)
+            for sample, (hc, wc) in zip(data_samples, chroma_grids):
+                sample.set_metainfo({
+                    'batch_input_shape': batch_input_shape,
+                    'pad_shape': (CHROMA_BLOCK_PX * hc, CHROMA_BLOCK_PX * wc)
+                })
+        return {'inputs': inputs, 'data_samples': data_samples}
+
+    def _round_up(self, blocks: int) -> int:
+        return -(-blocks // self.pad_blocks) * self.pad_blocks
+
+    def _normalize(self, component: str,
+                   coeffs: torch.Tensor) -> torch.Tensor:
+        mean = getattr(self, f'mean_{component}', None)
+        std = getattr(self, f'std_{component}', None)
+        if mean is not None:
+            coeffs = coeffs - mean
+        if std is not None:
+            coeffs = coeffs / std
+        return coeffs
+
+
+def _per_sample(inputs: Union[Mapping, List[Mapping]]) -> List[Mapping]:
+    """Accept both a list of per-sample dicts and mmengine's
+    ``pseudo_collate`` form, a dict of per-component lists."""
+    if isinstance(inputs, Mapping):
+        missing = [c for c in COMPONENTS if c not in inputs]
+        if missing:
+            raise KeyError(f'DCT inputs lack components {missing}')
+        return [dict(zip(COMPONENTS, parts))
+                for parts in zip(*(inputs[c] for c in COMPONENTS))]
+    return list(inputs)

@@ -1,0 +1,103 @@
+import numpy as np
+import pytest
+import torch
+from mmdet.structures import DetDataSample
+from mmdet.structures.bbox import HorizontalBoxes
+from mmengine.dataset import Compose
+
+from conftest import jpeg_bytes, smooth_image
+from dct_mmdet.codec import JPEGReadError, read_dct
+from dct_mmdet.datasets import JPEGToDCT, LoadDCTFromFile, PackDCTInputs
+from dct_mmdet.utils import register_all_modules
+
+register_all_modules()
+
+
+def test_load_dct_from_file_reads_the_original_coefficients(tmp_path):
+    path = tmp_path / 'a.jpg'
+    data = jpeg_bytes(310, 305, quality=85)
+    path.write_bytes(data)
+    results = LoadDCTFromFile()(dict(img_path=str(path)))
+    expected = read_dct(data)
+    np.testing.assert_array_equal(results['dct_y'], expected.y)
+    np.testing.assert_array_equal(results['dct_cr'], expected.cr)
+    assert results['dct_y'].shape == (40, 40, 64)
+    assert results['dct_cb'].shape == (20, 20, 64)
+    assert results['img_shape'] == results['ori_shape'] == (310, 305)
+    assert results['dct_grayscale'] is False
+    assert 'img' not in results
+
+
+def test_load_dct_from_file_names_a_truncated_file(tmp_path):
+    path = tmp_path / 'broken.jpg'
+    path.write_bytes(jpeg_bytes(100, 100)[:400])
+    with pytest.raises(JPEGReadError, match='broken.jpg: truncated'):
+        LoadDCTFromFile()(dict(img_path=str(path)))
+
+
+def test_jpeg_to_dct_after_pixel_transforms(tmp_path):
+    path = tmp_path / 'b.jpg'
+    path.write_bytes(jpeg_bytes(240, 320, quality=90))
+    pipeline = Compose([
+        dict(type='LoadImageFromFile'),
+        dict(type='Resize', scale=(300, 300), keep_ratio=False),
+        dict(type='JPEGToDCT', quality=75),
+    ])
+    results = pipeline(dict(img_path=str(path), img_id=0))
+    assert results['dct_y'].shape == (38, 38, 64)
+    assert results['dct_cb'].shape == results['dct_cr'].shape == (19, 19, 64)
+    assert results['img_shape'] == (300, 300)
+    assert results['ori_shape'] == (240, 320)
+    assert 'img' not in results
+
+
+def test_jpeg_to_dct_encodes_bgr_as_colour_and_accepts_float():
+    rgb = smooth_image(64, 64)
+    bgr = np.ascontiguousarray(rgb[..., ::-1])
+    from_uint8 = JPEGToDCT(quality=90, keep_img=True)(dict(img=bgr))
+    from_float = JPEGToDCT(quality=90)(dict(img=bgr.astype(np.float32)))
+    np.testing.assert_array_equal(from_uint8['dct_cb'], from_float['dct_cb'])
+    assert 'img' in from_uint8 and 'img' not in from_float
+    # Red-dominant pixels must give positive Cr DC when read as BGR.
+    red = np.zeros((32, 32, 3), np.uint8)
+    red[..., 2] = 255
+    assert JPEGToDCT()(dict(img=red))['dct_cr'][..., 0].min() > 0
+
+
+def test_jpeg_to_dct_validates_its_settings():
+    with pytest.raises(ValueError, match='quality'):
+        JPEGToDCT(quality=101)
+    with pytest.raises(ValueError, match='subsampling'):
+        JPEGToDCT(subsampling='4:1:0')
+
+
+def test_pack_dct_inputs():
+    y = np.ones((38, 38, 64), np.int16)
+    chroma = np.full((19, 19, 64), 2, np.int16)
+    results = dict(
+        dct_y=y,
+        dct_cb=chroma,
+        dct_cr=chroma * 2,
+        img_id=3,
+        img_path='x.jpg',
+        ori_shape=(300, 300),
+        img_shape=(300, 300),
+        scale_factor=(1.0, 1.0),
+        gt_bboxes=HorizontalBoxes(torch.tensor([[1., 2., 30., 40.]])),
+        gt_bboxes_labels=np.array([1]),
+        gt_ignore_flags=np.array([False]))
+    packed = PackDCTInputs()(results)
+    inputs = packed['inputs']
+    assert inputs['y'].shape == (64, 38, 38) and inputs['y'].dtype == \
+        torch.int16
+    assert inputs['cb'].shape == (64, 19, 19)
+    assert int(inputs['cr'][0, 0, 0]) == 4
+    sample = packed['data_samples']
+    assert isinstance(sample, DetDataSample)
+    assert sample.img_shape == (300, 300) and sample.img_id == 3
+    assert sample.gt_instances.labels.tolist() == [1]
+
+
+def test_pack_dct_inputs_without_coefficients_says_what_is_missing():
+    with pytest.raises(KeyError, match='JPEGToDCT'):
+        PackDCTInputs()(dict(img_path='x.jpg'))
