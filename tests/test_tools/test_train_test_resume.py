@@ -1,0 +1,94 @@
+"""The real CLIs on a small toy set: train, test a training checkpoint,
+resume, and draw detections."""
+import json
+import re
+
+import pytest
+import torch
+
+from conftest import REPO, run_tool
+
+CONFIG = 'configs/ssd_dct/ssd300_dct-lcrfa-thinner-w025_1xb8-24e_toy.py'
+# An eighth-width model keeps each CLI run to seconds.
+MODEL_OPTIONS = [
+    'model.backbone.widen_factor=0.125', 'model.neck.in_channels=[48,256]',
+    'model.neck.out_channels=[48,256,64,32,32,32]',
+    'model.bbox_head.in_channels=[48,256,64,32,32,32]'
+]
+
+
+def options(toy_root, max_epochs):
+    root = f'{toy_root}/'
+    return [
+        '--cfg-options', f'train_dataloader.dataset.data_root={root}',
+        f'val_dataloader.dataset.data_root={root}',
+        f'test_dataloader.dataset.data_root={root}',
+        f'val_evaluator.ann_file={root}annotations/val.json',
+        f'test_evaluator.ann_file={root}annotations/val.json',
+        f'train_cfg.max_epochs={max_epochs}', 'train_cfg.val_interval=1',
+        'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        'val_dataloader.num_workers=0',
+        'val_dataloader.persistent_workers=False',
+        'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False',
+        'default_hooks.checkpoint.interval=1', *MODEL_OPTIONS
+    ]
+
+
+@pytest.fixture(scope='module')
+def trained(toy_root, tmp_path_factory):
+    work_dir = tmp_path_factory.mktemp('work')
+    log = run_tool('tools/train.py', CONFIG, '--work-dir', work_dir,
+                   *options(toy_root, 1))
+    return work_dir, log
+
+
+def test_train_logs_progress_and_saves_a_checkpoint(trained):
+    work_dir, log = trained
+    assert re.search(r'Epoch\(train\)\s+\[1\]\[\d+/4\]', log)
+    assert 'coco/bbox_mAP' in log  # validation ran (predict works)
+    checkpoint = work_dir / 'epoch_1.pth'
+    assert checkpoint.exists()
+    # A full training checkpoint: not loadable with weights_only=True.
+    state = torch.load(checkpoint, map_location='cpu', weights_only=False)
+    assert {'meta', 'state_dict', 'optimizer', 'message_hub'} <= set(state)
+
+
+def test_test_py_on_a_training_checkpoint(trained, toy_root, tmp_path):
+    work_dir, _ = trained
+    out = tmp_path / 'preds.pkl'
+    log = run_tool('tools/test.py', CONFIG, work_dir / 'epoch_1.pth',
+                   '--work-dir', tmp_path, '--out', out,
+                   *options(toy_root, 1))
+    assert re.search(r'coco/bbox_mAP: \d\.\d+', log)
+    assert out.exists()
+    metrics = list(tmp_path.rglob('*.json'))
+    assert metrics and 'coco/bbox_mAP' in json.loads(
+        metrics[0].read_text())
+
+
+def test_resume_continues_from_the_saved_epoch(trained, toy_root, tmp_path):
+    work_dir, _ = trained
+    log = run_tool('tools/train.py', CONFIG, '--work-dir', tmp_path,
+                   '--resume', work_dir / 'epoch_1.pth',
+                   *options(toy_root, 2))
+    assert 'resumed epoch: 1, iter: 4' in log
+    assert re.search(r'Epoch\(train\)\s+\[2\]\[\d+/4\]', log)
+    assert not re.search(r'Epoch\(train\)\s+\[1\]\[', log)
+    assert (tmp_path / 'epoch_2.pth').exists()
+    # --resume without a path picks the latest checkpoint of the work dir.
+    log = run_tool('tools/train.py', CONFIG, '--work-dir', tmp_path,
+                   '--resume', *options(toy_root, 3))
+    assert 'resumed epoch: 2, iter: 8' in log
+
+
+def test_show_detections_writes_a_picture(trained, toy_root, tmp_path):
+    work_dir, _ = trained
+    picture = tmp_path / 'det.png'
+    image = sorted((toy_root / 'val').glob('*.jpg'))[0]
+    log = run_tool('tools/misc/show_detections.py', CONFIG,
+                   work_dir / 'epoch_1.pth', image, '--out', picture,
+                   '--score-thr', '0.0', '--cfg-options', *MODEL_OPTIONS)
+    assert 'detections with score >= 0.0' in log
+    assert picture.stat().st_size > 1000
