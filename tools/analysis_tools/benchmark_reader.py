@@ -4,7 +4,9 @@
 
 All files are read into memory first, so disk I/O is not timed. In each
 repeat every reader goes over every file once, the readers interleaved, and
-the figures are medians over repeats of the mean ms per image:
+the figures are medians over repeats of the mean ms per image, for all files
+and for each chroma subsampling found (jpeg2dct transcodes every non-4:2:0
+file through a full decode and a quality-100 re-encode):
 
 * ``read_dct``      dct_mmdet.codec.read_dct (header checks + jpeg2dct)
 * ``jpeg2dct``      jpeg2dct.numpy.loads alone (no checks)
@@ -19,7 +21,7 @@ import cv2
 import numpy as np
 from jpeg2dct.numpy import loads
 
-from dct_mmdet.codec import read_dct
+from dct_mmdet.codec import parse_jpeg_header, read_dct
 
 
 def readers():
@@ -57,11 +59,21 @@ def main():
     if not paths:
         raise SystemExit(f'no .jpg/.jpeg files in {args.folder}')
     files = [p.read_bytes() for p in paths]
+    groups = {'all': files}
+    for data in files:
+        groups.setdefault(parse_jpeg_header(data).subsampling, []).append(data)
+    if len(groups) == 2:  # one subsampling only: 'all' says it
+        groups = {'all': files}
     benchmark(files[:5], 1)  # warm-up
-    medians = benchmark(files, args.repeats)
+    print(f'{len(files)} JPEGs in {args.folder}, median of {args.repeats} '
+          'repeats')
+    for group, members in groups.items():
+        report(group, members, benchmark(members, args.repeats))
+
+
+def report(group, files, medians):
     mean_kb = sum(map(len, files)) / len(files) / 1024
-    print(f'{len(files)} JPEGs in {args.folder} (mean {mean_kb:.1f} KiB), '
-          f'median of {args.repeats} repeats')
+    print(f'\n[{group}] {len(files)} files, mean {mean_kb:.1f} KiB')
     decode = medians['cv2.imdecode']
     print(f'{"reader":<14} {"ms/img":>8} {"vs cv2.imdecode":>16}')
     for name, ms in medians.items():

@@ -1,0 +1,66 @@
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+from mmengine.logging import HistoryBuffer
+from mmengine.runner.checkpoint import CheckpointLoader
+
+import dct_mmdet  # noqa: F401  (applies the fixes)
+from conftest import REPO
+
+
+def test_full_checkpoints_load_under_torch_weights_only_default(tmp_path):
+    path = tmp_path / 'full.pth'
+    torch.save(
+        dict(
+            state_dict=dict(w=torch.ones(2)),
+            message_hub=dict(log_scalars=dict(loss=HistoryBuffer())),
+            meta=dict(seed=np.int64(3))), path)
+    with pytest.raises(Exception, match='HistoryBuffer|weights_only'):
+        torch.load(path)  # what mmengine 0.10.7 did under torch >= 2.6
+    loaded = CheckpointLoader.load_checkpoint(str(path), map_location='cpu')
+    assert loaded['state_dict']['w'].sum() == 2
+    with pytest.raises(FileNotFoundError, match='missing.pth'):
+        CheckpointLoader.load_checkpoint(str(tmp_path / 'missing.pth'))
+
+
+def test_mmengine_package_helpers_have_pkg_resources():
+    from mmengine.utils import is_installed
+    assert is_installed('mmdet')
+
+
+def test_check_env_reports_a_usable_stack():
+    result = subprocess.run([sys.executable, '-m', 'dct_mmdet.check_env'],
+                            cwd=REPO,
+                            capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'mmcv ops compiled' in result.stdout
+    assert 'checkpoint loading (weights_only fix) : True' in result.stdout
+    assert result.stdout.strip().endswith('environment OK')
+
+
+def test_missing_mmcv_ops_is_one_actionable_error(monkeypatch):
+    import importlib.util
+
+    from dct_mmdet.utils import check_mmcv_ops
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, 'find_spec', lambda name, *a:
+        None if name == 'mmcv._ext' else real_find_spec(name, *a))
+    with pytest.raises(ImportError, match='no-build-isolation'):
+        check_mmcv_ops()
+
+
+def test_reader_benchmark_prints_medians_and_ratios(toy_root):
+    from conftest import run_tool
+    out = run_tool('tools/analysis_tools/benchmark_reader.py',
+                   toy_root / 'val', '--repeats', '2')
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()
+            if line.startswith(('read_dct', 'jpeg2dct', 'cv2.imdecode'))}
+    assert set(rows) == {'read_dct', 'jpeg2dct', 'cv2.imdecode'}
+    for ms, ratio in rows.values():
+        assert float(ms) > 0 and ratio.endswith('x')
+    assert rows['cv2.imdecode'][1] == '1.00x'
