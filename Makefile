@@ -35,7 +35,7 @@ demo: $(STAMP)
 	$(PY) tools/test.py $(DEMO_CONFIG) "$$(cat $(DEMO_DIR)/last_checkpoint)" \
 		--work-dir $(DEMO_DIR)/test
 	$(PY) tools/misc/show_detections.py $(DEMO_CONFIG) \
-		"$$(cat $(DEMO_DIR)/last_checkpoint)" data/toy/val/val_0000.jpg \
+		"$$(cat $(DEMO_DIR)/last_checkpoint)" data/toy/val/val_0006.jpg \
 		--out $(DEMO_DIR)/detections.png
 
 benchmark: $(STAMP)

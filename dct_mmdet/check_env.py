@@ -28,9 +28,9 @@ def collect() -> dict:
         import dct_mmdet
         info['dct_mmdet'] = dct_mmdet.__version__
         from mmengine.runner.checkpoint import CheckpointLoader
-        from dct_mmdet.utils.compat import _load_local_checkpoint
+        from dct_mmdet.utils.compat import load_from_local
         info['checkpoint loading (weights_only fix)'] = \
-            CheckpointLoader._schemes[''] is _load_local_checkpoint
+            CheckpointLoader._schemes[''] is load_from_local
     except Exception as exc:
         info['dct_mmdet'] = f'import failed ({exc.__class__.__name__}: {exc})'
     return info

@@ -23,7 +23,7 @@ def check_mmcv_ops() -> None:
             f'see torch). Uninstall it, then: {_RECIPE}')
 
 
-def _load_local_checkpoint(filename, map_location):
+def load_from_local(filename, map_location):
     """mmengine 0.10.7's local loader, with ``weights_only=False``.
 
     torch >= 2.6 defaults to ``weights_only=True``, which cannot unpickle the
@@ -42,7 +42,7 @@ def _load_local_checkpoint(filename, map_location):
 def _fix_checkpoint_loading() -> None:
     from mmengine.runner.checkpoint import CheckpointLoader
     CheckpointLoader.register_scheme(
-        prefixes='', loader=_load_local_checkpoint, force=True)
+        prefixes='', loader=load_from_local, force=True)
 
 
 def _fix_ssd_head_loss_cls() -> None:
