@@ -14,8 +14,8 @@ def dct_input(size, batch=1):
 
 
 @pytest.mark.parametrize('arch,channels', [
-    ('late_concat_rfa_thinner', (384, 384, 768, 1024, 2048)),
-    ('late_concat_rfa', (1024, 512, 512, 1024, 2048)),
+    ('uber_late_concat_rfa_thinner', (384, 384, 768, 1024, 2048)),
+    ('uber_late_concat_rfa', (1024, 512, 512, 1024, 2048)),
 ])
 def test_full_size_stage_shapes_at_224(arch, channels):
     model = DCTResNet(arch, out_indices=range(5)).eval()

@@ -6,7 +6,7 @@ model = dict(
     data_preprocessor=dict(type='DCTDataPreprocessor'),
     backbone=dict(
         type='DCTResNet',
-        arch='late_concat_rfa_thinner',
+        arch='uber_late_concat_rfa_thinner',
         out_indices=(1, 4),
         strides=(1, 1, 2, 1, 1)),
     neck=dict(

@@ -115,13 +115,13 @@ class DCTResNet(BaseModule):
     arch_settings = {
         # Gueguen et al., NeurIPS 2018, Late-Concat-RFA-Thinner: Y 768 +
         # CbCr 256 channels meet before res4b.
-        'late_concat_rfa_thinner':
+        'uber_late_concat_rfa_thinner':
         dict(
             y=(rfa(96, 384), Stage(96, 384, 4, 1), Stage(192, 768, 1, 2)),
             cbcr=(Stage(128, 256, 1, 1, kernel=1), ),
             trunk=(Stage(256, 1024, 5, 1), Stage(512, 2048, 3, 2))),
         # Gueguen et al., NeurIPS 2018, Late-Concat-RFA: Y 512 + CbCr 512.
-        'late_concat_rfa':
+        'uber_late_concat_rfa':
         dict(
             y=(rfa(256, 1024), Stage(128, 512, 4, 1), Stage(256, 512, 1, 2)),
             cbcr=(Stage(256, 512, 1, 1, kernel=1), ),
@@ -129,7 +129,7 @@ class DCTResNet(BaseModule):
     }
 
     def __init__(self,
-                 arch: str = 'late_concat_rfa_thinner',
+                 arch: str = 'uber_late_concat_rfa_thinner',
                  widen_factor: float = 1.0,
                  out_indices: Sequence[int] = (4, ),
                  strides: Optional[Sequence[int]] = None,
