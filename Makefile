@@ -14,7 +14,8 @@ DEMO_CONFIG ?= configs/ssd_dct/ssd300_dct-lcrfa-thinner-w025_1xb8-24e_toy.py
 
 install: $(STAMP)
 
-$(STAMP): setup.py requirements/runtime.txt requirements/tests.txt
+$(STAMP): setup.py requirements/runtime.txt requirements/tests.txt \
+		dct_mmdet/codec/_jpegdct.c
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q "setuptools<81" wheel ninja psutil
 	$(PIP) install -q $(TORCH_SPEC)

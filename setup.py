@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from setuptools import find_packages, setup
+from setuptools import Extension, find_packages, setup
 
 here = Path(__file__).parent
 
@@ -13,6 +13,15 @@ def read_requirements(name):
 version = {}
 exec((here / 'dct_mmdet' / 'version.py').read_text(), version)
 
+# The native DCT reader. Optional: without a C compiler or the libjpeg
+# headers the install still succeeds and the library uses jpeg2dct.
+native_reader = Extension(
+    'dct_mmdet.codec._jpegdct',
+    sources=['dct_mmdet/codec/_jpegdct.c'],
+    libraries=['jpeg', 'm'],
+    extra_compile_args=['-O3', '-fno-math-errno'],
+    optional=True)
+
 setup(
     name='dct_mmdet',
     version=version['__version__'],
@@ -24,6 +33,7 @@ setup(
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
     # torch and the compiled mmcv==2.1.0 must be installed before this
     # package (mmcv has no wheel on PyPI; see README), so they are not listed.
+    ext_modules=[native_reader],
     install_requires=read_requirements('runtime.txt'),
     extras_require={'tests': read_requirements('tests.txt')},
 )

@@ -25,6 +25,13 @@ def collect() -> dict:
         is not None
     info['jpeg2dct'] = importlib.util.find_spec('jpeg2dct') is not None
     try:
+        from dct_mmdet.codec import native
+        info['native DCT reader'] = 'built (libjpeg %d)' % \
+            native._jpegdct.LIBJPEG_VERSION if native.available() else \
+            f'not built ({native.IMPORT_ERROR})'
+    except Exception as exc:
+        info['native DCT reader'] = f'unavailable ({exc})'
+    try:
         import dct_mmdet
         info['dct_mmdet'] = dct_mmdet.__version__
         from mmengine.runner.checkpoint import CheckpointLoader

@@ -4,12 +4,15 @@ reading, JPEG encoding and blockwise DCT math.
 Nothing in this package imports torch, mmcv, mmengine or mmdet.
 """
 from .blockdct import block_dct, block_idct, dct_matrix
+from .dct_ops import downsample_blocks
 from .encode import SUBSAMPLINGS, encode_jpeg
 from .header import JPEGHeader, JPEGReadError, parse_jpeg_header
-from .reader import DCTCoefficients, read_dct
+from .native import NativeReader
+from .reader import BACKENDS, DCTCoefficients, read_dct, resolve_backend
 
 __all__ = [
-    'DCTCoefficients', 'JPEGHeader', 'JPEGReadError', 'SUBSAMPLINGS',
-    'block_dct', 'block_idct', 'dct_matrix', 'encode_jpeg',
-    'parse_jpeg_header', 'read_dct'
+    'BACKENDS', 'DCTCoefficients', 'JPEGHeader', 'JPEGReadError',
+    'NativeReader', 'SUBSAMPLINGS', 'block_dct', 'block_idct', 'dct_matrix',
+    'downsample_blocks', 'encode_jpeg', 'parse_jpeg_header', 'read_dct',
+    'resolve_backend'
 ]

@@ -67,13 +67,26 @@ class JPEGHeader:
 
     @property
     def subsampling(self) -> str:
-        """'gray', '4:2:0', '4:4:4', ... or 'other' for exotic factors."""
-        if self.num_components == 1:
-            return 'gray'
-        (_, yh, yv), *chroma = self.components
-        if any((h, v) != (1, 1) for _, h, v in chroma):
-            return 'other'
-        return _SUBSAMPLING_NAMES.get((yh, yv), 'other')
+        return subsampling_name([(h, v) for _, h, v in self.components])
+
+
+def subsampling_name(factors) -> str:
+    """'gray', '4:2:0', '4:4:4', ... or 'other' for exotic factors, from each
+    component's (horizontal, vertical) sampling factors."""
+    if len(factors) == 1:
+        return 'gray'
+    (yh, yv), *chroma = factors
+    if any(tuple(f) != (1, 1) for f in chroma):
+        return 'other'
+    return _SUBSAMPLING_NAMES.get((yh, yv), 'other')
+
+
+def check_signature(data: bytes, name: str) -> None:
+    """Raise for empty and non-JPEG data (checks only the first bytes)."""
+    if len(data) == 0:
+        raise JPEGReadError(name, 'empty file (0 bytes)')
+    if not data.startswith(b'\xff\xd8'):
+        raise JPEGReadError(name, _describe_non_jpeg(data))
 
 
 def _describe_non_jpeg(data: bytes) -> str:
@@ -92,11 +105,7 @@ def parse_jpeg_header(data: bytes, name: str = '<bytes>') -> JPEGHeader:
             or a JPEG whose colour model has no YCbCr/grayscale DCT reading
             (CMYK, YCCK, RGB-coded, lossless, 12-bit).
     """
-    if len(data) == 0:
-        raise JPEGReadError(name, 'empty file (0 bytes)')
-    if not data.startswith(b'\xff\xd8'):
-        raise JPEGReadError(name, _describe_non_jpeg(data))
-
+    check_signature(data, name)
     frame = None
     adobe_transform = None
     seen_scan = False

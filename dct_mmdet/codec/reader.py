@@ -1,25 +1,35 @@
-"""Read dequantised DCT coefficients of a JPEG (jpeg2dct backend)."""
+"""Read dequantised DCT coefficients of a JPEG.
+
+Two backends: ``native`` (the C extension over libjpeg, see ``native.py``)
+and ``jpeg2dct`` (a strict header walk, then jpeg2dct). ``auto`` takes the
+native one when it was built.
+"""
 import os
+import threading
+import warnings
 from dataclasses import dataclass
 from typing import Optional, Union
 
 import numpy as np
 
+from . import native
 from .header import JPEGReadError, parse_jpeg_header
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview]
+BACKENDS = ('auto', 'native', 'jpeg2dct')
 
 
 @dataclass
 class DCTCoefficients:
-    """Dequantised DCT coefficients of one JPEG.
+    """DCT coefficients of one JPEG.
 
     ``y`` is ``(ceil(H/8), ceil(W/8), 64)`` and ``cb``/``cr`` are
-    ``(ceil(H/16), ceil(W/16), 64)``, int16, frequencies in raster order
+    ``(ceil(H/16), ceil(W/16), 64)`` (the 4:2:0 grid; or the file's own grid
+    with ``chroma='native'``), int16, frequencies in raster order
     ``k = 8 * v + u`` (row = vertical frequency). With ``align=True`` (the
     default of :func:`read_dct`) ``y`` is zero-padded at the bottom/right to
-    exactly twice the chroma grid, so block ``(i, j)`` of chroma covers blocks
-    ``(2i:2i+2, 2j:2j+2)`` of luma.
+    an even number of blocks, i.e. exactly twice the 4:2:0 chroma grid, so
+    chroma block ``(i, j)`` covers luma blocks ``(2i:2i+2, 2j:2j+2)``.
     """
     y: np.ndarray
     cb: np.ndarray
@@ -34,6 +44,10 @@ class DCTCoefficients:
     # with 4:2:0 chroma (every non-4:2:0 colour file): the coefficients are
     # those of the re-encode, not of the file.
     transcoded: bool
+    # (components, 64) quantisation tables in natural order (native only).
+    quant_tables: Optional[np.ndarray] = None
+    # False: quantised levels, multiply by quant_tables to dequantise.
+    dequantized: bool = True
 
 
 def _load_bytes(source: Source, name: Optional[str]):
@@ -44,16 +58,61 @@ def _load_bytes(source: Source, name: Optional[str]):
         return f.read(), name or path
 
 
+_local = threading.local()
+_fallback_warned = False
+
+
+def resolve_backend(backend: str) -> str:
+    """'auto' -> 'native' when the extension is built, else 'jpeg2dct'
+    (with one warning per process)."""
+    global _fallback_warned
+    if backend not in BACKENDS:
+        raise ValueError(f'backend must be one of {BACKENDS}, got '
+                         f'{backend!r}')
+    if backend != 'auto':
+        return backend
+    if native.available():
+        return 'native'
+    if not _fallback_warned:
+        _fallback_warned = True
+        warnings.warn(
+            'dct_mmdet: the native DCT reader is not built '
+            f'({native.IMPORT_ERROR}); falling back to jpeg2dct, which is '
+            'slower and non-commercial. Install a C compiler and the libjpeg '
+            'headers (e.g. apt-get install libjpeg-dev) and reinstall.',
+            stacklevel=3)
+    return 'jpeg2dct'
+
+
+def native_reader(strict: bool = True) -> 'native.NativeReader':
+    """This thread's reader (each owns reusable buffers)."""
+    readers = _local.__dict__.setdefault('readers', {})
+    if strict not in readers:
+        readers[strict] = native.NativeReader(strict=strict)
+    return readers[strict]
+
+
 def read_dct(source: Source,
              name: Optional[str] = None,
-             align: bool = True) -> DCTCoefficients:
+             align: bool = True,
+             backend: str = 'auto',
+             strict: bool = True,
+             chroma: str = '420') -> DCTCoefficients:
     """Read the dequantised DCT coefficients of a JPEG file or buffer.
 
     Args:
         source: a path, or the bytes of a JPEG file.
         name: how errors name the file (default: the path, or ``<bytes>``).
-        align: zero-pad Y at the bottom/right to twice the chroma grid (it is
-            one block short when ``ceil(H/8)`` or ``ceil(W/8)`` is odd).
+        align: zero-pad Y at the bottom/right to an even block count (twice
+            the 4:2:0 chroma grid); it is one block short when ``ceil(H/8)``
+            or ``ceil(W/8)`` is odd.
+        backend: 'auto' (native when built), 'native' or 'jpeg2dct'.
+        strict: native only: raise on libjpeg warnings as well (truncated
+            or corrupt data). jpeg2dct is always strict (header walk).
+        chroma: '420' (default): chroma on the 4:2:0 grid, converted exactly
+            in the DCT domain from 4:4:4/4:2:2/4:4:0 (jpeg2dct instead
+            transcodes through pixels); 'native' (native backend only): the
+            file's own chroma grid.
 
     Raises:
         JPEGReadError: empty, non-JPEG, truncated, CMYK/YCCK/RGB-coded and
@@ -61,6 +120,15 @@ def read_dct(source: Source,
         OSError: the path cannot be read.
     """
     data, name = _load_bytes(source, name)
+    if resolve_backend(backend) == 'native':
+        return native_reader(strict).read(data, name, align, chroma)
+    if chroma != '420':
+        raise ValueError("the jpeg2dct backend only gives chroma='420'")
+    return _read_with_jpeg2dct(data, name, align)
+
+
+def _read_with_jpeg2dct(data: bytes, name: str,
+                        align: bool) -> DCTCoefficients:
     header = parse_jpeg_header(data, name)
     # Imported here so that the header checks work without jpeg2dct.
     from jpeg2dct.numpy import loads

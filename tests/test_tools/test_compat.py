@@ -58,9 +58,12 @@ def test_reader_benchmark_prints_medians_and_ratios(toy_root):
     from conftest import run_tool
     out = run_tool('tools/analysis_tools/benchmark_reader.py',
                    toy_root / 'val', '--repeats', '2')
+    readers = ('floor', 'native', 'jpeg2dct', 'cv2.imdecode', 'PIL')
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()
-            if line.startswith(('read_dct', 'jpeg2dct', 'cv2.imdecode'))}
-    assert set(rows) == {'read_dct', 'jpeg2dct', 'cv2.imdecode'}
-    for ms, ratio in rows.values():
-        assert float(ms) > 0 and ratio.endswith('x')
-    assert rows['cv2.imdecode'][1] == '1.00x'
+            if line.startswith(readers)}
+    assert set(rows) == set(readers)
+    for ms, vs_floor, vs_cv2 in rows.values():
+        assert float(ms) > 0 and vs_floor.endswith('x') and \
+            vs_cv2.endswith('x')
+    assert rows['floor'][1] == '1.00x' and rows['cv2.imdecode'][2] == '1.00x'
+    assert '2 threads vs 1' in out

@@ -10,7 +10,8 @@ import mmengine.fileio as fileio
 import numpy as np
 from mmcv.transforms import BaseTransform
 
-from dct_mmdet.codec import DCTCoefficients, encode_jpeg, read_dct
+from dct_mmdet.codec import (DCTCoefficients, encode_jpeg, read_dct,
+                             resolve_backend)
 from dct_mmdet.registry import TRANSFORMS
 
 
@@ -31,23 +32,29 @@ class LoadDCTFromFile(BaseTransform):
     JPEG, ...) raises :class:`dct_mmdet.codec.JPEGReadError` naming it.
 
     Args:
+        backend (str): coefficient reader, 'auto' (native when built, else
+            jpeg2dct with one warning), 'native' or 'jpeg2dct'.
         backend_args (dict, optional): mmengine file backend arguments.
     """
 
-    def __init__(self, backend_args: Optional[dict] = None):
+    def __init__(self,
+                 backend: str = 'auto',
+                 backend_args: Optional[dict] = None):
+        self.backend = resolve_backend(backend)
         self.backend_args = backend_args
 
     def transform(self, results: dict) -> dict:
         path = results['img_path']
         data = fileio.get(path, backend_args=self.backend_args)
-        coeffs = read_dct(data, name=str(path))
+        coeffs = read_dct(data, name=str(path), backend=self.backend)
         store_coefficients(results, coeffs)
         results['img_shape'] = (coeffs.height, coeffs.width)
         results['ori_shape'] = (coeffs.height, coeffs.width)
         return results
 
     def __repr__(self):
-        return f'{self.__class__.__name__}(backend_args={self.backend_args})'
+        return (f"{self.__class__.__name__}(backend='{self.backend}', "
+                f'backend_args={self.backend_args})')
 
 
 @TRANSFORMS.register_module()
@@ -63,22 +70,25 @@ class JPEGToDCT(BaseTransform):
     Args:
         quality (int): JPEG quality, 1-100. Default 75 (PIL's default, used
             by the published DCT detectors).
-        subsampling (str): '4:2:0' (default), '4:2:2' or '4:4:4'. The
-            jpeg2dct reader transcodes anything but 4:2:0 back to 4:2:0 at
-            quality 100, so other values only add a lossy step.
+        subsampling (str): '4:2:0' (default), '4:2:2' or '4:4:4'; chroma
+            is read back on the 4:2:0 grid either way (exactly by the native
+            reader, through a quality-100 transcode by jpeg2dct).
         keep_img (bool): keep ``img`` in the results (e.g. for debugging
             views); by default it is dropped to save memory.
+        backend (str): coefficient reader, as for :class:`LoadDCTFromFile`.
     """
 
     def __init__(self,
                  quality: int = 75,
                  subsampling: str = '4:2:0',
-                 keep_img: bool = False):
+                 keep_img: bool = False,
+                 backend: str = 'auto'):
         # Validate once, at build time, with a dummy image.
         encode_jpeg(np.zeros((8, 8, 3), np.uint8), quality, subsampling)
         self.quality = quality
         self.subsampling = subsampling
         self.keep_img = keep_img
+        self.backend = resolve_backend(backend)
 
     def transform(self, results: dict) -> dict:
         img = results['img']
@@ -87,7 +97,8 @@ class JPEGToDCT(BaseTransform):
         data = encode_jpeg(img, self.quality, self.subsampling,
                            channel_order='bgr')
         name = f"{results.get('img_path', '<array>')} (re-encoded)"
-        store_coefficients(results, read_dct(data, name=name))
+        store_coefficients(results,
+                           read_dct(data, name=name, backend=self.backend))
         results['img_shape'] = img.shape[:2]
         if not self.keep_img:
             del results['img']
@@ -96,4 +107,4 @@ class JPEGToDCT(BaseTransform):
     def __repr__(self):
         return (f'{self.__class__.__name__}(quality={self.quality}, '
                 f"subsampling='{self.subsampling}', "
-                f'keep_img={self.keep_img})')
+                f"keep_img={self.keep_img}, backend='{self.backend}')")

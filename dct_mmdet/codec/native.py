@@ -1,0 +1,154 @@
+"""The native reader: the C extension ``_jpegdct`` over the system
+libjpeg(-turbo), reading quantised coefficients straight into reusable
+numpy buffers with the GIL released."""
+import sys
+import warnings
+from typing import Optional
+
+import numpy as np
+
+from .header import (JPEGReadError, check_signature, parse_jpeg_header,
+                     subsampling_name)
+
+try:
+    from . import _jpegdct
+    IMPORT_ERROR: Optional[ImportError] = None
+except ImportError as exc:  # not built: no compiler or no jpeglib.h
+    _jpegdct = None
+    IMPORT_ERROR = exc
+
+CHROMA_LAYOUTS = ('420', 'native')
+
+
+def available() -> bool:
+    return _jpegdct is not None
+
+
+class BufferPool:
+    """int16 buffers reused once no array views them any more.
+
+    A buffer is handed out again only when CPython's reference count shows
+    that nothing but the pool holds it, so reuse never overwrites
+    coefficients a caller still has, while steady-state reading (read,
+    pack, drop) allocates nothing.
+    """
+
+    def __init__(self, max_buffers: int = 4):
+        self.max_buffers = max_buffers
+        self._buffers = []
+
+    def take(self, size: int) -> np.ndarray:
+        for index in range(len(self._buffers)):
+            # References: the list and getrefcount's argument.
+            if sys.getrefcount(self._buffers[index]) == 2 and \
+                    self._buffers[index].size >= size:
+                return self._buffers[index]
+        buffer = np.empty(size + size // 4, np.int16)
+        if len(self._buffers) >= self.max_buffers:
+            free = [i for i in range(len(self._buffers))
+                    if sys.getrefcount(self._buffers[i]) == 2]
+            if not free:
+                return buffer  # all in use: do not keep this one
+            del self._buffers[free[0]]
+        self._buffers.append(buffer)
+        return buffer
+
+
+class NativeReader:
+    """Reads DCT coefficients with the C extension.
+
+    One reader per thread (it owns a :class:`BufferPool`); ``read`` releases
+    the GIL while libjpeg works, so threads scale.
+
+    Args:
+        strict (bool): raise on libjpeg warnings too (premature end of data,
+            corrupt data); with False they become Python warnings and the
+            data libjpeg could not read comes back as zero blocks.
+    """
+
+    def __init__(self, strict: bool = True):
+        if _jpegdct is None:
+            raise ImportError(
+                'the native DCT reader was not built (no C compiler or no '
+                f'libjpeg headers when dct_mmdet was installed): '
+                f'{IMPORT_ERROR}')
+        self.strict = strict
+        self.pool = BufferPool()
+        self._last_size = 1 << 16
+
+    def read(self,
+             data: bytes,
+             name: str = '<bytes>',
+             align: bool = True,
+             chroma: str = '420',
+             dequantize: bool = True):
+        """Read one JPEG; see :func:`dct_mmdet.codec.read_dct`.
+
+        Returned arrays view this reader's buffers (reused only once they
+        are dropped). ``dequantize=False`` (with ``chroma='native'``) gives
+        the quantised levels, to be multiplied by ``quant_tables`` later,
+        e.g. on the device.
+        """
+        from .reader import DCTCoefficients
+        if chroma not in CHROMA_LAYOUTS:
+            raise ValueError(f'chroma must be one of {CHROMA_LAYOUTS}, got '
+                             f'{chroma!r}')
+        if not dequantize and chroma != 'native':
+            raise ValueError("quantised output needs chroma='native' (a "
+                             '4:2:0 conversion works on dequantised values)')
+        check_signature(data, name)
+        buffer, (width, height, _, _, components, quant, warns) = \
+            self._read_into_pool(data, name, chroma == '420', dequantize)
+        for warning in warns:
+            warnings.warn(f'{name}: libjpeg: {warning}', stacklevel=2)
+
+        planes = []
+        for rows, cols, grid_rows, grid_cols, _, _, offset in components:
+            plane = buffer[offset:offset + grid_rows * grid_cols * 64]
+            plane = plane.reshape(grid_rows, grid_cols, 64)
+            if not align or len(planes) > 0:
+                plane = plane[:rows, :cols]
+            planes.append(plane)
+        y = planes[0]
+        if len(planes) == 1:
+            grid = (-(-y.shape[0] // 2), -(-y.shape[1] // 2), 64)
+            cb, cr = np.zeros(grid, np.int16), np.zeros(grid, np.int16)
+        else:
+            cb, cr = planes[1], planes[2]
+        return DCTCoefficients(
+            y=y,
+            cb=cb,
+            cr=cr,
+            height=height,
+            width=width,
+            subsampling=subsampling_name([c[4:6] for c in components]),
+            grayscale=len(planes) == 1,
+            transcoded=False,
+            quant_tables=np.frombuffer(quant, np.uint16).reshape(-1, 64),
+            dequantized=dequantize)
+
+    def _read_into_pool(self, data, name, chroma_420, dequantize):
+        buffer = self.pool.take(self._last_size)
+        options = dict(
+            strict=self.strict,
+            chroma_420=chroma_420,
+            dequantize=dequantize)
+        try:
+            result = _jpegdct.read(data, buffer, **options)
+            if isinstance(result, int):  # buffer too small: grow, retry
+                self._last_size = result
+                buffer = self.pool.take(result)
+                result = _jpegdct.read(data, buffer, **options)
+        except _jpegdct.DecodeError as exc:
+            message, kind = exc.args
+            if kind == 'colour':
+                parse_jpeg_header(data, name)  # names the colour model
+            elif kind == 'layout':
+                message = (f'{parse_jpeg_header(data, name).subsampling} '
+                           f"{message}: read it with chroma='native'")
+            elif kind == 'truncated':
+                message = f'truncated: libjpeg: {message}'
+            else:
+                message = f'libjpeg: {message}'
+            raise JPEGReadError(name, message) from None
+        return buffer, result
