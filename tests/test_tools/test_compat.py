@@ -59,8 +59,9 @@ def test_reader_benchmark_prints_medians_and_ratios(toy_root):
     out = run_tool('tools/analysis_tools/benchmark_reader.py',
                    toy_root / 'val', '--repeats', '2')
     readers = ('floor', 'native', 'jpeg2dct', 'cv2.imdecode', 'PIL')
-    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()
-            if line.startswith(readers)}
+    rows = {fields[0]: fields[1:] for fields in map(str.split,
+                                                     out.splitlines())
+            if len(fields) == 4 and fields[0] in readers}
     assert set(rows) == set(readers)
     for ms, vs_floor, vs_cv2 in rows.values():
         assert float(ms) > 0 and vs_floor.endswith('x') and \
