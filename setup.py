@@ -35,5 +35,9 @@ setup(
     # package (mmcv has no wheel on PyPI; see README), so they are not listed.
     ext_modules=[native_reader],
     install_requires=read_requirements('runtime.txt'),
-    extras_require={'tests': read_requirements('tests.txt')},
+    extras_require={
+        # The fallback reader; Uber Non-Commercial License.
+        'jpeg2dct': ['jpeg2dct-numpy==1.0.0'],
+        'tests': read_requirements('tests.txt'),
+    },
 )

@@ -130,8 +130,13 @@ def read_dct(source: Source,
 def _read_with_jpeg2dct(data: bytes, name: str,
                         align: bool) -> DCTCoefficients:
     header = parse_jpeg_header(data, name)
-    # Imported here so that the header checks work without jpeg2dct.
-    from jpeg2dct.numpy import loads
+    try:
+        from jpeg2dct.numpy import loads
+    except ImportError:
+        raise ImportError(
+            'the jpeg2dct backend needs `pip install jpeg2dct-numpy` (Uber '
+            'Non-Commercial License); the native reader needs none but was '
+            f'not built ({native.IMPORT_ERROR})') from None
     try:
         y, cb, cr = loads(data, normalized=True, channels=3)
     except Exception as exc:  # libjpeg errors surface as RuntimeError

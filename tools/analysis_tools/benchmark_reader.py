@@ -20,6 +20,7 @@ Then the native reader's throughput with 2 threads against 1 (it releases
 the GIL while libjpeg works).
 """
 import argparse
+import importlib.util
 import io
 import statistics
 import time
@@ -49,6 +50,8 @@ READERS = {
         np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR),
     'PIL': pil_decode,
 }
+if importlib.util.find_spec('jpeg2dct') is None:  # optional dependency
+    del READERS['jpeg2dct']
 
 
 def benchmark(files, repeats):
