@@ -7,13 +7,17 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 
 
-def add_common_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--work-dir', help='where logs and outputs go')
+def add_cfg_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
         help='override config settings, e.g. train_cfg.max_epochs=2')
+
+
+def add_common_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--work-dir', help='where logs and outputs go')
+    add_cfg_options(parser)
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],

@@ -13,7 +13,8 @@ import cv2
 import dct_mmdet  # noqa: F401  (registers modules, applies upstream fixes)
 import numpy as np
 from mmdet.apis import inference_detector, init_detector
-from mmengine.config import DictAction
+
+from dct_mmdet.utils.cli import add_cfg_options
 
 PALETTE = [(0, 0, 255), (0, 200, 0), (255, 0, 0), (0, 200, 255),
            (255, 0, 255), (255, 255, 0)]
@@ -44,11 +45,7 @@ def main():
     parser.add_argument('--out', default='detections.png')
     parser.add_argument('--score-thr', type=float, default=0.3)
     parser.add_argument('--device', default='cpu')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings')
+    add_cfg_options(parser)
     args = parser.parse_args()
 
     model = init_detector(
