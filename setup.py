@@ -31,6 +31,15 @@ setup(
     long_description_content_type='text/markdown',
     python_requires='>=3.9',
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
+    # dct_mmdet/.mim links to configs/, tools/ and model-index.yml (as
+    # mmdet's wheel ships them), so that `_base_ = 'dct_mmdet::...'` works.
+    package_data={
+        'dct_mmdet': [
+            '.mim/model-index.yml', '.mim/configs/**/*.py',
+            '.mim/configs/**/*.yml', '.mim/tools/**/*.py',
+            '.mim/tools/**/*.sh'
+        ]
+    },
     # torch and the compiled mmcv==2.1.0 must be installed before this
     # package (mmcv has no wheel on PyPI; see README), so they are not listed.
     ext_modules=[native_reader],

@@ -42,6 +42,35 @@ def run_tool(*args, timeout=600):
     return result.stdout + result.stderr
 
 
+TOY_CONFIG = 'configs/ssd_dct/ssd300_dct-lcrfa-thinner-w025_1xb8-24e_toy.py'
+# An eighth-width model keeps each CLI run to seconds.
+MODEL_OPTIONS = [
+    'model.backbone.widen_factor=0.125', 'model.neck.in_channels=[48,256]',
+    'model.neck.out_channels=[48,256,64,32,32,32]',
+    'model.bbox_head.in_channels=[48,256,64,32,32,32]'
+]
+
+
+def toy_options(toy_root, max_epochs):
+    """--cfg-options that train a tiny model on ``toy_root`` with the CLIs."""
+    root = f'{toy_root}/'
+    return [
+        '--cfg-options', f'train_dataloader.dataset.data_root={root}',
+        f'val_dataloader.dataset.data_root={root}',
+        f'test_dataloader.dataset.data_root={root}',
+        f'val_evaluator.ann_file={root}annotations/val.json',
+        f'test_evaluator.ann_file={root}annotations/val.json',
+        f'train_cfg.max_epochs={max_epochs}', 'train_cfg.val_interval=1',
+        'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        'val_dataloader.num_workers=0',
+        'val_dataloader.persistent_workers=False',
+        'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False',
+        'default_hooks.checkpoint.interval=1', *MODEL_OPTIONS
+    ]
+
+
 @pytest.fixture(scope='session')
 def toy_root(tmp_path_factory):
     """A small toy set written by the real generator."""

@@ -40,7 +40,23 @@ def load_config(args: argparse.Namespace) -> Config:
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
+    if args.launcher != 'none':
+        follow_device(cfg)
     return cfg
+
+
+def follow_device(cfg: Config) -> None:
+    """Distributed settings for the machine at hand: NCCL on GPUs; on CPU,
+    gloo and a DDP wrapper without device ids."""
+    import torch
+    if torch.cuda.is_available():
+        return
+    cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
+    cfg.env_cfg.dist_cfg.backend = 'gloo'
+    wrapper = cfg.get('model_wrapper_cfg') or dict(
+        type='MMDistributedDataParallel')
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
 
 
 def build_runner(cfg: Config):

@@ -1,7 +1,9 @@
 """Fixes for known defects of the pinned upstream stack, applied once when
 ``dct_mmdet`` is imported, so that no user config has to work around them."""
 import importlib.util
+import os
 import os.path as osp
+import re
 
 _RECIPE = (
     'Install torch first, then `pip install "setuptools<81" wheel ninja '
@@ -65,7 +67,97 @@ def _fix_ssd_head_loss_cls() -> None:
     SSDHead.__init__ = __init__
 
 
+# torch.hub's convention: `name-<sha256 prefix>.pth`.
+_HASH_SUFFIX = re.compile(r'-([a-f0-9]{8,})\.')
+
+
+def load_from_http(filename, map_location=None, model_dir=None,
+                   progress=False):
+    """mmengine's URL loader, checking the sha256 prefix in the file name
+    (``name-<sha256[:8]>.pth``, as publish_model.py writes it) when there is
+    one. Rank 0 downloads, the other ranks wait, then all load the cache."""
+    from mmengine.dist import get_dist_info
+    from torch.hub import load_state_dict_from_url
+    import torch.distributed as torch_dist
+    check_hash = _HASH_SUFFIX.search(osp.basename(filename)) is not None
+    rank, world_size = get_dist_info()
+
+    def load():
+        return load_state_dict_from_url(
+            filename,
+            model_dir=model_dir,
+            map_location=map_location,
+            progress=progress,
+            check_hash=check_hash,
+            weights_only=False)
+
+    if rank == 0:
+        checkpoint = load()
+    if world_size > 1:
+        torch_dist.barrier()
+        if rank > 0:
+            checkpoint = load()
+    return checkpoint
+
+
+def _fix_checkpoint_loading() -> None:
+    from mmengine.runner.checkpoint import CheckpointLoader
+    CheckpointLoader.register_scheme(
+        prefixes='', loader=load_from_local, force=True)
+    CheckpointLoader.register_scheme(
+        prefixes=['http://', 'https://'], loader=load_from_http, force=True)
+
+
+def _fix_cpu_distributed() -> None:
+    """mmengine 0.10.7 calls ``torch.cuda.set_device`` even on machines
+    without CUDA, so ``--launcher pytorch`` failed on CPU: there, set up the
+    process group without it."""
+    from mmengine.dist import utils as dist_utils
+    if getattr(dist_utils._init_dist_pytorch, '_dct_mmdet_fixed', False):
+        return
+    original = dist_utils._init_dist_pytorch
+
+    def _init_dist_pytorch(backend, init_backend='torch', **kwargs):
+        import torch
+        if torch.cuda.is_available() or init_backend != 'torch':
+            return original(backend, init_backend=init_backend, **kwargs)
+        torch.distributed.init_process_group(
+            backend=backend,
+            rank=int(os.environ['RANK']),
+            world_size=int(os.environ['WORLD_SIZE']),
+            **kwargs)
+
+    _init_dist_pytorch._dct_mmdet_fixed = True
+    dist_utils._init_dist_pytorch = _init_dist_pytorch
+
+
+def _register_config_package() -> None:
+    """Let configs inherit ours with ``_base_ = 'dct_mmdet::...'``.
+
+    mmengine 0.10.7 only resolves packages of a hard-coded table, and finds
+    their ``.mim`` folder next to the distribution's location, which an
+    editable install does not have: name the package, and point mmengine at
+    the imported package's own folder.
+    """
+    from mmengine.config import config as config_module
+    from mmengine.config.utils import MODULE2PACKAGE
+    MODULE2PACKAGE['dct_mmdet'] = 'dct_mmdet'
+    original = config_module.get_installed_path
+    if getattr(original, '_dct_mmdet_fixed', False):
+        return
+
+    def get_installed_path(package: str) -> str:
+        if package == 'dct_mmdet':
+            return osp.dirname(osp.dirname(osp.abspath(__file__)))
+        return original(package)
+
+    get_installed_path._dct_mmdet_fixed = True
+    config_module.get_installed_path = get_installed_path
+
+
 def apply_upstream_fixes() -> None:
     """Apply every fix; safe to call more than once."""
     _fix_checkpoint_loading()
     _fix_ssd_head_loss_cls()
+    _fix_cpu_distributed()
+    _register_config_package()

@@ -6,35 +6,8 @@ import re
 import pytest
 import torch
 
-from conftest import REPO, run_tool
-
-CONFIG = 'configs/ssd_dct/ssd300_dct-lcrfa-thinner-w025_1xb8-24e_toy.py'
-# An eighth-width model keeps each CLI run to seconds.
-MODEL_OPTIONS = [
-    'model.backbone.widen_factor=0.125', 'model.neck.in_channels=[48,256]',
-    'model.neck.out_channels=[48,256,64,32,32,32]',
-    'model.bbox_head.in_channels=[48,256,64,32,32,32]'
-]
-
-
-def options(toy_root, max_epochs):
-    root = f'{toy_root}/'
-    return [
-        '--cfg-options', f'train_dataloader.dataset.data_root={root}',
-        f'val_dataloader.dataset.data_root={root}',
-        f'test_dataloader.dataset.data_root={root}',
-        f'val_evaluator.ann_file={root}annotations/val.json',
-        f'test_evaluator.ann_file={root}annotations/val.json',
-        f'train_cfg.max_epochs={max_epochs}', 'train_cfg.val_interval=1',
-        'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
-        'train_dataloader.persistent_workers=False',
-        'val_dataloader.num_workers=0',
-        'val_dataloader.persistent_workers=False',
-        'test_dataloader.num_workers=0',
-        'test_dataloader.persistent_workers=False',
-        'default_hooks.checkpoint.interval=1', *MODEL_OPTIONS
-    ]
-
+from conftest import TOY_CONFIG as CONFIG
+from conftest import MODEL_OPTIONS, run_tool, toy_options as options
 
 @pytest.fixture(scope='module')
 def trained(toy_root, tmp_path_factory):

@@ -24,10 +24,12 @@ test_pipeline = [
         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
                    'scale_factor'))
 ]
+# Workers restart (and are re-seeded) every epoch, so that a resumed run
+# continues exactly as an uninterrupted one.
 train_dataloader = dict(
     batch_size=8,
     num_workers=2,
-    persistent_workers=True,
+    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=True),
     batch_sampler=dict(type='AspectRatioBatchSampler'),
     dataset=dict(
