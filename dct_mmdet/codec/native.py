@@ -1,6 +1,6 @@
 """The native reader: the C extension ``_jpegdct`` over the system
-libjpeg(-turbo), reading quantised coefficients straight into reusable
-numpy buffers with the GIL released."""
+libjpeg(-turbo) reads coefficients straight into reusable numpy buffers,
+dequantising as it copies, with the GIL released."""
 import sys
 import warnings
 from typing import Optional
