@@ -17,8 +17,10 @@ install: $(STAMP)
 $(STAMP): setup.py requirements/runtime.txt requirements/tests.txt \
 		dct_mmdet/codec/_jpegdct.c
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -q "setuptools<81" wheel ninja psutil
-	$(PIP) install -q $(TORCH_SPEC)
+	# setuptools<81 keeps pkg_resources, which mmcv's setup.py and mmengine
+	# import; it is repeated with torch, which asks for setuptools>=77.
+	$(PIP) install -q "setuptools>=77.0.3,<81" wheel ninja psutil
+	$(PIP) install -q $(TORCH_SPEC) "setuptools<81"
 	# mmcv 2.1.0 with compiled ops: a wheel from PIP_FIND_LINKS if one matches,
 	# otherwise a source build against the installed torch (~40 min on 2 cores).
 	MMCV_WITH_OPS=1 $(PIP) install --no-build-isolation mmcv==2.1.0
