@@ -13,18 +13,71 @@ def dct_input(size, batch=1):
         cr=torch.randn(batch, 64, c, c))
 
 
-@pytest.mark.parametrize('arch,channels', [
-    ('uber_late_concat_rfa_thinner', (384, 384, 768, 1024, 2048)),
-    ('uber_late_concat_rfa', (1024, 512, 512, 1024, 2048)),
-])
-def test_full_size_stage_shapes_at_224(arch, channels):
-    model = DCTResNet(arch, out_indices=range(5)).eval()
+# Every preset: (channels, side at 224) of each stage, side of the last map
+# at 300, from dct_inputs_and_backbones.md sections 4 and 9.
+PRESETS = {
+    'uber_upsampling': ([(512, 28), (1024, 14), (2048, 7)], 10),
+    'uber_upsampling_rfa': ([(1024, 28), (512, 28), (1024, 14), (2048, 7)],
+                            10),
+    'uber_deconvolution_rfa': ([(1024, 28), (512, 28), (1024, 14),
+                                (2048, 7)], 10),
+    'uber_downsampling': ([(1024, 14), (512, 14), (1024, 14), (2048, 7)],
+                          10),
+    'uber_late_concat': ([(512, 28), (512, 14), (1024, 14), (2048, 7)], 10),
+    'uber_late_concat_rfa': ([(1024, 28), (512, 28), (512, 14), (1024, 14),
+                              (2048, 7)], 10),
+    'uber_late_concat_rfa_thinner': ([(384, 28), (384, 28), (768, 14),
+                                      (1024, 14), (2048, 7)], 10),
+    'jpeg_deep_lc_rfa': ([(1024, 28), (512, 28), (512, 14), (1024, 14),
+                          (2048, 7)], 10),
+    'jpeg_deep_lc_rfa_thinner': ([(384, 28), (384, 28), (768, 14),
+                                  (1024, 14), (2048, 7)], 10),
+    'jpeg_deep_lc_rfa_y': ([(1024, 28), (512, 28), (1024, 14), (1024, 14),
+                            (2048, 7)], 10),
+    'jpeg_deep_lc_rfa_thinner_y': ([(384, 28), (384, 28), (1024, 14),
+                                    (1024, 14), (2048, 7)], 10),
+    'jpeg_deep_deconv_rfa': ([(1024, 28), (512, 28), (1024, 14), (2048, 7)],
+                             10),
+    'late_concat_rfa_thinner': ([(384, 28), (384, 28), (384, 14), (512, 14),
+                                 (1024, 7), (2048, 4)], 5),
+    'late_concat_more_channels': ([(768, 28), (768, 28), (384, 14),
+                                   (512, 14), (1024, 7), (2048, 4)], 5),
+    'up_sampling': ([(512, 28), (512, 28), (1024, 14), (2048, 7)], 10),
+    'up_sampling_rfa': ([(1024, 28), (512, 28), (512, 28), (1024, 14),
+                         (2048, 7)], 10),
+    'deconv': ([(1024, 28), (512, 28), (512, 28), (1024, 14), (2048, 7)], 10),
+    'cb5_only': ([(768, 28), (768, 28), (768, 14), (2048, 7)], 10),
+    'y_cb4_cbcr_cb5': ([(384, 28), (512, 28), (768, 14), (2048, 7)], 10),
+    'dctnet_24': ([(256, 28), (512, 14), (1024, 7), (2048, 4)], 5),
+    'dctnet_32': ([(256, 28), (512, 14), (1024, 7), (2048, 4)], 5),
+    'dctnet_192': ([(256, 28), (512, 14), (1024, 7), (2048, 4)], 5),
+}
+
+
+def test_every_preset_is_listed():
+    assert set(PRESETS) == set(DCTResNet.arch_settings)
+
+
+@pytest.mark.parametrize('arch', sorted(PRESETS))
+def test_full_size_stage_shapes_at_224_and_300(arch):
+    stages, side_300 = PRESETS[arch]
+    model = DCTResNet(arch, out_indices=range(len(stages))).eval()
     with torch.no_grad():
         outs = model(dct_input(224))
-    sizes = (28, 28, 14, 14, 7)
-    assert [tuple(o.shape[1:]) for o in outs] == [
-        (c, s, s) for c, s in zip(channels, sizes)]
-    assert model.stage_channels == channels
+        last_300 = model(dct_input(300))[-1]
+    assert [(o.shape[1], o.shape[2]) for o in outs] == stages
+    assert all(o.shape[2] == o.shape[3] for o in outs)
+    assert tuple(last_300.shape[1:]) == (2048, side_300, side_300)
+    assert model.stage_channels == tuple(c for c, _ in stages)
+
+
+def test_dctnet_subsets_pick_the_published_frequencies():
+    model = DCTResNet('dctnet_24')
+    assert model.y_subset.tolist() == [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18,
+                                       19, 24, 25, 26, 27]
+    assert model.cb_subset.tolist() == [0, 1, 8, 9]
+    assert DCTResNet('dctnet_32').y_subset.numel() == 22
+    assert model.input_norm.num_features == 24
 
 
 def test_ssd_taps_at_300_with_stride_one_last_stage():
@@ -64,6 +117,19 @@ def test_tiny_widen_factor_trains():
     assert model.cbcr_stages[0][0].conv1.weight.grad is not None
 
 
+@pytest.mark.parametrize('arch', [
+    'uber_upsampling', 'uber_deconvolution_rfa', 'uber_downsampling',
+    'jpeg_deep_lc_rfa_y', 'cb5_only', 'dctnet_32'
+])
+def test_every_merge_trains(arch):
+    model = DCTResNet(arch, widen_factor=0.125)
+    model.init_weights()
+    out = model(dct_input(64, batch=2))[-1]
+    out.mean().backward()
+    grads = [p.grad for p in model.parameters() if p.requires_grad]
+    assert all(g is not None for g in grads)
+
+
 def test_zero_init_residual():
     model = DCTResNet(widen_factor=0.125)
     model.init_weights()
@@ -87,5 +153,6 @@ def test_bad_arguments():
         DCTResNet('resnet_rgb_typo')
     with pytest.raises(ValueError, match='out_indices'):
         DCTResNet(out_indices=(5, ))
+    assert DCTResNet(out_indices=(-1, )).out_indices == (4, )
     with pytest.raises(ValueError, match='strides'):
         DCTResNet(strides=(1, 2))

@@ -7,6 +7,7 @@ from typing import NamedTuple, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from mmcv.cnn import build_conv_layer, build_norm_layer
 from mmengine.model import BaseModule, ModuleList, Sequential
 from torch.nn.modules.batchnorm import _BatchNorm
@@ -87,15 +88,52 @@ class DCTBottleneck(BaseModule):
         return self.relu(out + identity)
 
 
+# DCTNet's static frequency subsets (Xu et al., CVPR 2020), raster indices
+# k = 8 * v + u per component.
+_LOW_4X4 = tuple(8 * v + u for v in range(4) for u in range(4))
+_TRIANGLE_22 = tuple(8 * v + u for v, width in enumerate((5, 5, 5, 4, 3))
+                     for u in range(width))
+DCTNET_SUBSETS = {
+    24: dict(y=_LOW_4X4, cb=(0, 1, 8, 9), cr=(0, 1, 8, 9)),
+    32: dict(y=_TRIANGLE_22, cb=(0, 1, 2, 8, 9), cr=(0, 1, 2, 8, 9)),
+    192: dict(y=tuple(range(64)), cb=tuple(range(64)), cr=tuple(range(64))),
+}
+
+# ResNet-50 stages 3-5 after a merge at stride 8 (res3a at stride 1 on the
+# 28x28 map at 224) and the RFA version of the same.
+_AFTER_INPUT_MERGE = (Stage(128, 512, 4, 1), Stage(256, 1024, 6, 2),
+                      Stage(512, 2048, 3, 2))
+# res4b-f and stage 5 after a merge at stride 16 (before res4b).
+_AFTER_RES4A = (Stage(256, 1024, 5, 1), Stage(512, 2048, 3, 2))
+# INSA: pretrained res3b-d, then stages 4 and 5 (merge before res3b).
+_AFTER_RES3A = (Stage(128, 512, 3, 1), Stage(256, 1024, 6, 2),
+                Stage(512, 2048, 3, 2))
+_STEM_LESS = (Stage(64, 256, 3, 1), Stage(128, 512, 4, 2),
+              Stage(256, 1024, 6, 2), Stage(512, 2048, 3, 2))
+
+
 @MODELS.register_module()
 class DCTResNet(BaseModule):
-    """ResNet on JPEG DCT coefficients with a late luma/chroma merge.
+    """ResNets on JPEG DCT coefficients: every published variant is a row of
+    ``arch_settings`` (named after its source: ``uber_*`` for Gueguen et al.
+    2018, ``jpeg_deep_*`` for Deguerre et al. 2020, the INSA Rouen seed's
+    ``--archi`` names, ``dctnet_<channels>`` for Xu et al. 2020).
 
     Input: ``dict(y=(N, 64, 2h, 2w), cb=(N, 64, h, w), cr=(N, 64, h, w))``
-    (as :class:`DCTDataPreprocessor` makes it). Y passes an input BN and the
-    ``y`` stages; Cb and Cr are concatenated (Cb first), pass an input BN
-    and the ``cbcr`` stages; the two are concatenated on channels once both
-    are at stride 16 and go through the ``trunk`` stages.
+    (as :class:`DCTDataPreprocessor` makes it). A row's ``merge`` says how
+    luma and chroma meet:
+
+    * ``late``: Y passes an input BN and the ``y`` stages; Cb and Cr are
+      concatenated (Cb first), pass an input BN and the ``cbcr`` stages; the
+      two are concatenated once both are at the same stride, before the
+      ``trunk`` stages. No ``cbcr`` stages: a Y-only network.
+    * ``upsample`` / ``deconv``: Cb and Cr are brought to the luma grid
+      (nearest x2, or one 2x2 stride-2 transposed conv each), concatenated
+      after Y (192 channels) and pass an input BN.
+    * ``downsample``: Y (after an input BN) passes a 2x2 stride-2 conv to
+      256 channels and meets Cb and Cr at their grid (384 channels, BN).
+    * ``subset``: a static subset of each component's frequencies, chroma
+      upsampled (nearest) to the luma grid, concatenated, BN; no stem.
 
     Args:
         arch (str): a key of ``arch_settings``.
@@ -105,33 +143,108 @@ class DCTResNet(BaseModule):
             stages followed by the ``trunk`` stages.
         strides (Sequence[int], optional): override the table's stride of
             each of those stages, e.g. stride 1 in the last stage for SSD.
-        frozen_stages (int): freeze the input BNs and the first k stages of
-            that sequence (the chroma stages freeze with the input BNs);
-            -1 freezes nothing.
+        frozen_stages (int): freeze the input layers and the first k stages
+            of that sequence (the chroma stages freeze with the input
+            layers); -1 freezes nothing.
         norm_eval (bool): keep BN layers in eval mode while training.
         zero_init_residual (bool): start each block's last BN at zero.
     """
 
     arch_settings = {
-        # Gueguen et al., NeurIPS 2018, Late-Concat-RFA-Thinner: Y 768 +
-        # CbCr 256 channels meet before res4b.
-        'uber_late_concat_rfa_thinner':
+        # Gueguen et al., NeurIPS 2018 (diagrams of uber-research/jpeg2dct).
+        'uber_upsampling':
+        dict(merge='upsample', trunk=_AFTER_INPUT_MERGE),
+        'uber_upsampling_rfa':
+        dict(merge='upsample', trunk=(rfa(256, 1024), *_AFTER_INPUT_MERGE)),
+        'uber_deconvolution_rfa':
+        dict(merge='deconv', trunk=(rfa(256, 1024), *_AFTER_INPUT_MERGE)),
+        'uber_downsampling':
         dict(
-            y=(rfa(96, 384), Stage(96, 384, 4, 1), Stage(192, 768, 1, 2)),
-            cbcr=(Stage(128, 256, 1, 1, kernel=1), ),
-            trunk=(Stage(256, 1024, 5, 1), Stage(512, 2048, 3, 2))),
-        # Gueguen et al., NeurIPS 2018, Late-Concat-RFA: Y 512 + CbCr 512.
+            merge='downsample',
+            trunk=(rfa(256, 1024), Stage(128, 512, 4, 1),
+                   Stage(256, 1024, 6, 1), Stage(512, 2048, 3, 2))),
+        'uber_late_concat':
+        dict(
+            y=(Stage(128, 512, 4, 1), Stage(256, 512, 1, 2)),
+            cbcr=(Stage(256, 512, 1, 1, kernel=1), ),
+            trunk=_AFTER_RES4A),
         'uber_late_concat_rfa':
         dict(
             y=(rfa(256, 1024), Stage(128, 512, 4, 1), Stage(256, 512, 1, 2)),
             cbcr=(Stage(256, 512, 1, 1, kernel=1), ),
-            trunk=(Stage(256, 1024, 5, 1), Stage(512, 2048, 3, 2))),
+            trunk=_AFTER_RES4A),
+        # Y 768 + CbCr 256 channels meet before res4b.
+        'uber_late_concat_rfa_thinner':
+        dict(
+            y=(rfa(96, 384), Stage(96, 384, 4, 1), Stage(192, 768, 1, 2)),
+            cbcr=(Stage(128, 256, 1, 1, kernel=1), ),
+            trunk=_AFTER_RES4A),
+        # jpeg_deep (Deguerre et al., ICPR 2020), its own widths.
+        'jpeg_deep_lc_rfa':
+        dict(
+            y=(rfa(256, 1024), Stage(128, 512, 4, 1), Stage(128, 512, 1, 2)),
+            cbcr=(Stage(128, 512, 1, 1, kernel=1), ),
+            trunk=_AFTER_RES4A),
+        'jpeg_deep_lc_rfa_thinner':
+        dict(
+            y=(rfa(256, 384), Stage(128, 384, 4, 1), Stage(128, 768, 1, 2)),
+            cbcr=(Stage(128, 256, 1, 1, kernel=1), ),
+            trunk=_AFTER_RES4A),
+        'jpeg_deep_lc_rfa_y':
+        dict(
+            y=(rfa(256, 1024), Stage(128, 512, 4, 1), Stage(128, 1024, 1,
+                                                            2)),
+            trunk=_AFTER_RES4A),
+        'jpeg_deep_lc_rfa_thinner_y':
+        dict(
+            y=(rfa(256, 384), Stage(128, 384, 4, 1), Stage(128, 1024, 1, 2)),
+            trunk=_AFTER_RES4A),
+        'jpeg_deep_deconv_rfa':
+        dict(merge='deconv', trunk=(rfa(256, 1024), *_AFTER_INPUT_MERGE)),
+        # INSA Rouen student project (the seed), its --archi names: the
+        # merged map enters pretrained ImageNet stages (res3b or res5a).
+        'late_concat_rfa_thinner':
+        dict(
+            y=(rfa(256, 384), Stage(128, 384, 4, 1), Stage(256, 384, 1, 2)),
+            cbcr=(Stage(256, 128, 1, 1, kernel=1), ),
+            trunk=_AFTER_RES3A),
+        'late_concat_more_channels':
+        dict(
+            y=(rfa(256, 768), Stage(256, 768, 4, 1), Stage(256, 384, 1, 2)),
+            cbcr=(Stage(256, 128, 1, 1, kernel=1), ),
+            trunk=_AFTER_RES3A),
+        'up_sampling':
+        dict(merge='upsample', trunk=(Stage(128, 512, 1, 1), *_AFTER_RES3A)),
+        'up_sampling_rfa':
+        dict(
+            merge='upsample',
+            trunk=(rfa(256, 1024), Stage(128, 512, 1, 1), *_AFTER_RES3A)),
+        'deconv':
+        dict(
+            merge='deconv',
+            trunk=(rfa(256, 1024), Stage(128, 512, 1, 1), *_AFTER_RES3A)),
+        'cb5_only':
+        dict(
+            y=(rfa(256, 768), Stage(256, 768, 4, 1), Stage(256, 768, 1, 2)),
+            cbcr=(Stage(256, 256, 1, 1, kernel=1), ),
+            trunk=(Stage(512, 2048, 3, 2), )),
+        'y_cb4_cbcr_cb5':
+        dict(
+            y=(rfa(256, 384), Stage(128, 512, 4, 1), Stage(256, 768, 6, 2)),
+            cbcr=(Stage(256, 256, 1, 1, kernel=1), ),
+            trunk=(Stage(512, 2048, 3, 2), )),
+        # DCTNet-style: no stem, a static frequency subset into layer1.
+        **{
+            f'dctnet_{channels}': dict(
+                merge='subset', subset=subset, trunk=_STEM_LESS)
+            for channels, subset in DCTNET_SUBSETS.items()
+        },
     }
 
     def __init__(self,
                  arch: str = 'uber_late_concat_rfa_thinner',
                  widen_factor: float = 1.0,
-                 out_indices: Sequence[int] = (4, ),
+                 out_indices: Sequence[int] = (-1, ),
                  strides: Optional[Sequence[int]] = None,
                  frozen_stages: int = -1,
                  conv_cfg: Optional[dict] = None,
@@ -144,12 +257,14 @@ class DCTResNet(BaseModule):
                            f'{sorted(self.arch_settings)}')
         if init_cfg is None:
             init_cfg = [
-                dict(type='Kaiming', layer='Conv2d'),
+                dict(type='Kaiming', layer=['Conv2d', 'ConvTranspose2d']),
                 dict(type='Constant', val=1, layer=['_BatchNorm', 'GroupNorm'])
             ]
         super().__init__(init_cfg)
         setting = self.arch_settings[arch]
-        y_specs, trunk_specs = list(setting['y']), list(setting['trunk'])
+        self.merge = setting.get('merge', 'late')
+        y_specs = list(setting.get('y', ()))
+        trunk_specs = list(setting['trunk'])
         num_stages = len(y_specs) + len(trunk_specs)
         if strides is not None:
             if len(strides) != num_stages:
@@ -159,12 +274,14 @@ class DCTResNet(BaseModule):
                        for s, st in zip(y_specs, strides)]
             trunk_specs = [s._replace(stride=st) for s, st in
                            zip(trunk_specs, strides[len(y_specs):])]
+        out_indices = tuple(i % num_stages if -num_stages <= i < 0 else i
+                            for i in out_indices)
         if not out_indices or \
                 not all(0 <= i < num_stages for i in out_indices):
             raise ValueError(f'out_indices must be in [0, {num_stages}), '
                              f'got {out_indices}')
         self.arch = arch
-        self.out_indices = tuple(out_indices)
+        self.out_indices = out_indices
         self.frozen_stages = frozen_stages
         self.norm_eval = norm_eval
         block_init = dict(type='Constant', val=0, override=dict(
@@ -194,40 +311,96 @@ class DCTResNet(BaseModule):
                 stages.append(Sequential(*blocks))
             return stages, in_channels
 
-        self.y_norm = build_norm_layer(norm_cfg, 64)[1]
-        self.cbcr_norm = build_norm_layer(norm_cfg, 128)[1]
-        self.y_stages, y_channels = make_stages(y_specs, 64)
-        self.cbcr_stages, cbcr_channels = make_stages(setting['cbcr'], 128)
-        self.trunk_stages, _ = make_stages(trunk_specs,
-                                           y_channels + cbcr_channels)
+        in_channels = self._make_input_layers(setting, width(256), conv_cfg,
+                                              norm_cfg)
+        self.y_stages, y_channels = make_stages(y_specs, in_channels)
+        self.cbcr_stages, cbcr_channels = make_stages(
+            setting.get('cbcr', ()), 128)
+        if not self.cbcr_stages:
+            cbcr_channels = 0
+        self.trunk_stages, _ = make_stages(
+            trunk_specs, (y_channels if y_specs else in_channels) +
+            cbcr_channels)
         self.stage_channels = tuple(
             width(s.out) for s in (*y_specs, *trunk_specs))
         self._freeze_stages()
+
+    def _make_input_layers(self, setting, down_channels, conv_cfg,
+                           norm_cfg) -> int:
+        """Build the merge's input layers; return the channels they give."""
+        if self.merge == 'late':
+            self.y_norm = build_norm_layer(norm_cfg, 64)[1]
+            if setting.get('cbcr'):
+                self.cbcr_norm = build_norm_layer(norm_cfg, 128)[1]
+            return 64
+        if self.merge in ('upsample', 'deconv'):
+            if self.merge == 'deconv':
+                self.cb_deconv = nn.ConvTranspose2d(64, 64, 2, stride=2)
+                self.cr_deconv = nn.ConvTranspose2d(64, 64, 2, stride=2)
+            channels = 192
+        elif self.merge == 'downsample':
+            self.y_norm = build_norm_layer(norm_cfg, 64)[1]
+            self.y_down = build_conv_layer(
+                conv_cfg, 64, down_channels, 2, stride=2)
+            channels = down_channels + 128
+        elif self.merge == 'subset':
+            for component, indices in setting['subset'].items():
+                self.register_buffer(f'{component}_subset',
+                                     torch.tensor(indices), False)
+            channels = sum(map(len, setting['subset'].values()))
+        else:
+            raise ValueError(f'unknown merge {self.merge!r}')
+        self.input_norm = build_norm_layer(norm_cfg, channels)[1]
+        return channels
 
     @property
     def stages(self):
         """The indexable stages: ``y`` stages, then ``trunk`` stages."""
         return [*self.y_stages, *self.trunk_stages]
 
+    def _merge_input(self, inputs: dict) -> torch.Tensor:
+        y, cb, cr = inputs['y'], inputs['cb'], inputs['cr']
+        if self.merge == 'late':
+            return self.y_norm(y)
+        if self.merge == 'downsample':
+            merged = [self.y_down(self.y_norm(y)), cb, cr]
+        else:
+            if self.merge == 'subset':
+                y, cb, cr = (x[:, getattr(self, f'{c}_subset')]
+                             for x, c in ((y, 'y'), (cb, 'cb'), (cr, 'cr')))
+            if self.merge == 'deconv':
+                cb, cr = self.cb_deconv(cb), self.cr_deconv(cr)
+            elif cb.shape[-2:] != y.shape[-2:]:
+                cb = F.interpolate(cb, size=y.shape[-2:], mode='nearest')
+                cr = F.interpolate(cr, size=y.shape[-2:], mode='nearest')
+            merged = [y, cb, cr]
+        return self.input_norm(torch.cat(merged, dim=1))
+
     def forward(self, inputs: dict) -> Tuple[torch.Tensor, ...]:
-        y = self.y_norm(inputs['y'])
-        cbcr = self.cbcr_norm(torch.cat([inputs['cb'], inputs['cr']], dim=1))
-        for stage in self.cbcr_stages:
-            cbcr = stage(cbcr)
+        x = self._merge_input(inputs)
+        if self.cbcr_stages:
+            cbcr = self.cbcr_norm(
+                torch.cat([inputs['cb'], inputs['cr']], dim=1))
+            for stage in self.cbcr_stages:
+                cbcr = stage(cbcr)
         outs = []
-        x = y
         for index, stage in enumerate(self.stages):
-            if index == len(self.y_stages):
+            if self.cbcr_stages and index == len(self.y_stages):
                 x = torch.cat([x, cbcr], dim=1)
             x = stage(x)
             if index in self.out_indices:
                 outs.append(x)
         return tuple(outs)
 
+    def _input_layers(self):
+        names = ('y_norm', 'cbcr_norm', 'y_down', 'cb_deconv', 'cr_deconv',
+                 'input_norm')
+        return [getattr(self, n) for n in names if hasattr(self, n)]
+
     def _freeze_stages(self) -> None:
         if self.frozen_stages < 0:
             return
-        frozen = [self.y_norm, self.cbcr_norm, *self.cbcr_stages,
+        frozen = [*self._input_layers(), *self.cbcr_stages,
                   *self.stages[:self.frozen_stages]]
         for module in frozen:
             module.eval()
