@@ -156,3 +156,45 @@ def test_bad_arguments():
     assert DCTResNet(out_indices=(-1, )).out_indices == (4, )
     with pytest.raises(ValueError, match='strides'):
         DCTResNet(strides=(1, 2))
+
+
+@pytest.fixture(scope='module')
+def rgb_resnet50_state():
+    from mmdet.models import ResNet
+    return ResNet(50).state_dict()
+
+
+# Per preset: blocks that match ImageNet ResNet-50 (18 tensors each, 6 more
+# with a projection shortcut), and the tensors whose input width differs.
+@pytest.mark.parametrize('arch,blocks,projections,skipped', [
+    ('late_concat_rfa_thinner', 12, 2, []),  # res3b-d, res4, res5
+    ('uber_late_concat_rfa_thinner', 8, 1, []),  # res4b-f, res5
+    ('cb5_only', 3, 1, []),
+    ('dctnet_24', 16, 4, ['trunk_stages.0.0.conv1.weight',
+                          'trunk_stages.0.0.downsample.0.weight']),
+])
+def test_rgb_weights_fill_exactly_the_matching_blocks(
+        arch, blocks, projections, skipped, rgb_resnet50_state, tmp_path):
+    path = tmp_path / 'resnet50.pth'
+    torch.save({'state_dict': {f'backbone.{k}': v
+                               for k, v in rgb_resnet50_state.items()}},
+               path)
+    model = DCTResNet(arch, rgb_pretrained=str(path))
+    model.init_weights()
+    loaded, missed = model.load_rgb_resnet50(str(path))
+    assert len(loaded) == 18 * blocks + 6 * projections - len(skipped)
+    assert missed == skipped
+    own = model.state_dict()
+    for ours, theirs in model.rgb_key_map().items():
+        for key in loaded:
+            if key.startswith(ours):
+                torch.testing.assert_close(
+                    own[key], rgb_resnet50_state[theirs + key[len(ours):]])
+
+
+def test_pytorch_style_puts_the_stride_on_the_3x3():
+    model = DCTResNet(style='pytorch')
+    down = model.y_stages[2][0]
+    assert down.conv1.stride == (1, 1) and down.conv2.stride == (2, 2)
+    with pytest.raises(ValueError, match='style'):
+        DCTResNet(style='keras')

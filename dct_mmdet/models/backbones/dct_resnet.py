@@ -20,13 +20,16 @@ class Stage(NamedTuple):
     (blocks - 1), in the notation of ``dct_inputs_and_backbones.md``.
 
     ``kernel`` is the middle conv's size, or one size per block: RFA, the
-    receptive-field-aware stage, is ``kernel=(1, 2, 3)``.
+    receptive-field-aware stage, is ``kernel=(1, 2, 3)``. ``rgb`` names the
+    ImageNet ResNet-50 layer whose blocks match, and the index of the first
+    matching block there (``('layer2', 1)``: res3b onwards).
     """
     mid: int
     out: int
     blocks: int = 1
     stride: int = 1
     kernel: Union[int, Tuple[int, ...]] = 3
+    rgb: Optional[Tuple[str, int]] = None
 
 
 def rfa(mid: int, out: int) -> Stage:
@@ -34,10 +37,13 @@ def rfa(mid: int, out: int) -> Stage:
 
 
 class DCTBottleneck(BaseModule):
-    """ResNet-v1 bottleneck with the stride on the first 1x1 conv (the
-    Keras/caffe placement used by every published DCT ResNet) and a
-    configurable middle kernel; even kernels pad one extra row/column at the
-    bottom/right, like Keras' ``same``."""
+    """ResNet-v1 bottleneck with a configurable middle kernel; even kernels
+    pad one extra row/column at the bottom/right, like Keras' ``same``.
+
+    ``style='caffe'`` puts the stride on the first 1x1 conv (the Keras
+    placement of every published DCT ResNet), ``'pytorch'`` on the middle
+    conv (torchvision's, whose ImageNet weights it matches best).
+    """
 
     def __init__(self,
                  in_channels: int,
@@ -45,12 +51,18 @@ class DCTBottleneck(BaseModule):
                  out_channels: int,
                  kernel_size: int = 3,
                  stride: int = 1,
+                 style: str = 'caffe',
                  conv_cfg: Optional[dict] = None,
                  norm_cfg: dict = dict(type='BN', requires_grad=True),
                  init_cfg=None):
         super().__init__(init_cfg)
+        if style not in ('caffe', 'pytorch'):
+            raise ValueError(f"style must be 'caffe' or 'pytorch', got "
+                             f'{style!r}')
+        stride1, stride2 = (stride, 1) if style == 'caffe' else (1, stride)
         self.conv1 = build_conv_layer(
-            conv_cfg, in_channels, mid_channels, 1, stride=stride, bias=False)
+            conv_cfg, in_channels, mid_channels, 1, stride=stride1,
+            bias=False)
         self.bn1 = build_norm_layer(norm_cfg, mid_channels)[1]
         # 'same' padding; an even kernel's extra row/column goes bottom/right.
         before, after = (kernel_size - 1) // 2, kernel_size // 2
@@ -61,6 +73,7 @@ class DCTBottleneck(BaseModule):
             mid_channels,
             mid_channels,
             kernel_size,
+            stride=stride2,
             padding=before,
             bias=False)
         self.bn2 = build_norm_layer(norm_cfg, mid_channels)[1]
@@ -101,15 +114,17 @@ DCTNET_SUBSETS = {
 
 # ResNet-50 stages 3-5 after a merge at stride 8 (res3a at stride 1 on the
 # 28x28 map at 224) and the RFA version of the same.
-_AFTER_INPUT_MERGE = (Stage(128, 512, 4, 1), Stage(256, 1024, 6, 2),
-                      Stage(512, 2048, 3, 2))
+_STAGE5 = Stage(512, 2048, 3, 2, rgb=('layer4', 0))
+_AFTER_INPUT_MERGE = (Stage(128, 512, 4, 1, rgb=('layer2', 0)),
+                      Stage(256, 1024, 6, 2, rgb=('layer3', 0)), _STAGE5)
 # res4b-f and stage 5 after a merge at stride 16 (before res4b).
-_AFTER_RES4A = (Stage(256, 1024, 5, 1), Stage(512, 2048, 3, 2))
+_AFTER_RES4A = (Stage(256, 1024, 5, 1, rgb=('layer3', 1)), _STAGE5)
 # INSA: pretrained res3b-d, then stages 4 and 5 (merge before res3b).
-_AFTER_RES3A = (Stage(128, 512, 3, 1), Stage(256, 1024, 6, 2),
-                Stage(512, 2048, 3, 2))
-_STEM_LESS = (Stage(64, 256, 3, 1), Stage(128, 512, 4, 2),
-              Stage(256, 1024, 6, 2), Stage(512, 2048, 3, 2))
+_AFTER_RES3A = (Stage(128, 512, 3, 1, rgb=('layer2', 1)),
+                Stage(256, 1024, 6, 2, rgb=('layer3', 0)), _STAGE5)
+_STEM_LESS = (Stage(64, 256, 3, 1, rgb=('layer1', 0)),
+              Stage(128, 512, 4, 2, rgb=('layer2', 0)),
+              Stage(256, 1024, 6, 2, rgb=('layer3', 0)), _STAGE5)
 
 
 @MODELS.register_module()
@@ -148,6 +163,12 @@ class DCTResNet(BaseModule):
             layers); -1 freezes nothing.
         norm_eval (bool): keep BN layers in eval mode while training.
         zero_init_residual (bool): start each block's last BN at zero.
+        style (str): 'caffe' (stride on the first 1x1 conv, as the Keras
+            sources) or 'pytorch' (on the 3x3, as torchvision).
+        rgb_pretrained (str, optional): an ImageNet RGB ResNet-50 checkpoint
+            (torchvision or mmdet naming); ``init_weights`` loads it into
+            every block the table marks as matching, where shapes agree,
+            and logs what it loaded and skipped.
     """
 
     arch_settings = {
@@ -161,8 +182,8 @@ class DCTResNet(BaseModule):
         'uber_downsampling':
         dict(
             merge='downsample',
-            trunk=(rfa(256, 1024), Stage(128, 512, 4, 1),
-                   Stage(256, 1024, 6, 1), Stage(512, 2048, 3, 2))),
+            trunk=(rfa(256, 1024), Stage(128, 512, 4, 1, rgb=('layer2', 0)),
+                   Stage(256, 1024, 6, 1, rgb=('layer3', 0)), _STAGE5)),
         'uber_late_concat':
         dict(
             y=(Stage(128, 512, 4, 1), Stage(256, 512, 1, 2)),
@@ -227,12 +248,12 @@ class DCTResNet(BaseModule):
         dict(
             y=(rfa(256, 768), Stage(256, 768, 4, 1), Stage(256, 768, 1, 2)),
             cbcr=(Stage(256, 256, 1, 1, kernel=1), ),
-            trunk=(Stage(512, 2048, 3, 2), )),
+            trunk=(_STAGE5, )),
         'y_cb4_cbcr_cb5':
         dict(
             y=(rfa(256, 384), Stage(128, 512, 4, 1), Stage(256, 768, 6, 2)),
             cbcr=(Stage(256, 256, 1, 1, kernel=1), ),
-            trunk=(Stage(512, 2048, 3, 2), )),
+            trunk=(_STAGE5, )),
         # DCTNet-style: no stem, a static frequency subset into layer1.
         **{
             f'dctnet_{channels}': dict(
@@ -251,6 +272,8 @@ class DCTResNet(BaseModule):
                  norm_cfg: dict = dict(type='BN', requires_grad=True),
                  norm_eval: bool = False,
                  zero_init_residual: bool = True,
+                 style: str = 'caffe',
+                 rgb_pretrained: Optional[str] = None,
                  init_cfg=None):
         if arch not in self.arch_settings:
             raise KeyError(f'unknown DCTResNet arch {arch!r}; choose one of '
@@ -284,6 +307,8 @@ class DCTResNet(BaseModule):
         self.out_indices = out_indices
         self.frozen_stages = frozen_stages
         self.norm_eval = norm_eval
+        self.rgb_pretrained = rgb_pretrained
+        self._specs = (*y_specs, *trunk_specs)
         block_init = dict(type='Constant', val=0, override=dict(
             name='bn3')) if zero_init_residual else None
 
@@ -304,6 +329,7 @@ class DCTResNet(BaseModule):
                             width(spec.out),
                             kernel,
                             spec.stride if index == 0 else 1,
+                            style=style,
                             conv_cfg=conv_cfg,
                             norm_cfg=norm_cfg,
                             init_cfg=block_init))
@@ -391,6 +417,58 @@ class DCTResNet(BaseModule):
             if index in self.out_indices:
                 outs.append(x)
         return tuple(outs)
+
+    def rgb_key_map(self) -> dict:
+        """Our block prefix -> the matching ImageNet ResNet-50 block."""
+        names = [f'y_stages.{i}' for i in range(len(self.y_stages))] + \
+            [f'trunk_stages.{i}' for i in range(len(self.trunk_stages))]
+        mapping = {}
+        for name, spec in zip(names, self._specs):
+            if spec.rgb is not None:
+                layer, first = spec.rgb
+                for block in range(spec.blocks):
+                    mapping[f'{name}.{block}.'] = f'{layer}.{first + block}.'
+        return mapping
+
+    def load_rgb_resnet50(self, checkpoint, logger=None) -> Tuple[list, list]:
+        """Copy ImageNet ResNet-50 tensors into the matching blocks.
+
+        ``checkpoint``: a path or a state dict, with torchvision or mmdet
+        names (a ``backbone.`` or ``module.`` prefix is dropped). Returns
+        the names loaded and the names skipped for a shape mismatch.
+        """
+        from mmengine.logging import print_log
+        from mmengine.runner.checkpoint import CheckpointLoader
+        if not isinstance(checkpoint, dict):
+            checkpoint = CheckpointLoader.load_checkpoint(
+                checkpoint, map_location='cpu')
+        source = checkpoint.get('state_dict', checkpoint)
+        source = {
+            key.split('backbone.', 1)[-1].split('module.', 1)[-1]: value
+            for key, value in source.items()
+        }
+        own = self.state_dict()
+        loaded, skipped = [], []
+        for ours, theirs in self.rgb_key_map().items():
+            for key in [k for k in own if k.startswith(ours)]:
+                tensor = source.get(theirs + key[len(ours):])
+                if tensor is None:
+                    continue
+                if tensor.shape == own[key].shape:
+                    own[key].copy_(tensor)
+                    loaded.append(key)
+                else:
+                    skipped.append(key)
+        print_log(
+            f'{self.arch}: loaded {len(loaded)} ImageNet ResNet-50 tensors '
+            f'into {len(self.rgb_key_map())} blocks; skipped {len(skipped)} '
+            f'for shape: {skipped}', logger=logger or 'current')
+        return loaded, skipped
+
+    def init_weights(self):
+        super().init_weights()
+        if self.rgb_pretrained:
+            self.load_rgb_resnet50(self.rgb_pretrained)
 
     def _input_layers(self):
         names = ('y_norm', 'cbcr_norm', 'y_down', 'cb_deconv', 'cr_deconv',
