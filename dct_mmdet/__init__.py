@@ -7,6 +7,6 @@ from .utils.compat import apply_upstream_fixes, check_mmcv_ops
 check_mmcv_ops()
 apply_upstream_fixes()
 
-from . import datasets, models  # noqa: E402,F401  (register modules)
+from . import datasets, evaluation, models  # noqa: E402,F401 (registers)
 
 __all__ = ['__version__']

@@ -1,3 +1,8 @@
-from .transforms import JPEGToDCT, LoadDCTFromFile, PackDCTInputs
+from .dct_imagenet import DCTImageNet
+from .transforms import (JPEGToDCT, LoadDCTFromFile, PackDCTClsInputs,
+                         PackDCTInputs, ResizeShortEdge)
 
-__all__ = ['JPEGToDCT', 'LoadDCTFromFile', 'PackDCTInputs']
+__all__ = [
+    'DCTImageNet', 'JPEGToDCT', 'LoadDCTFromFile', 'PackDCTClsInputs',
+    'PackDCTInputs', 'ResizeShortEdge'
+]

@@ -1,4 +1,5 @@
 from .backbones import DCTResNet
+from .classifiers import DCTImageClassifier
 from .data_preprocessors import DCTDataPreprocessor
 
-__all__ = ['DCTDataPreprocessor', 'DCTResNet']
+__all__ = ['DCTDataPreprocessor', 'DCTImageClassifier', 'DCTResNet']

@@ -23,7 +23,11 @@ def test_config_loads_and_builds(path):
         imports=['dct_mmdet'], allow_failed_imports=False)
     cfg.model.backbone.init_cfg = None
     model = MODELS.build(cfg.model)
-    assert model.with_bbox
+    if cfg.model.type == 'DCTImageClassifier':
+        assert model.fc.out_features == 1000
+        assert model.backbone.arch == cfg.model.backbone.arch
+    else:
+        assert model.with_bbox
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader',
                 'val_evaluator', 'optim_wrapper', 'train_cfg'):
         assert key in cfg, key

@@ -1,4 +1,8 @@
-from .formatting import PackDCTInputs
+from .formatting import PackDCTClsInputs, PackDCTInputs
 from .loading import JPEGToDCT, LoadDCTFromFile
+from .resize import ResizeShortEdge
 
-__all__ = ['JPEGToDCT', 'LoadDCTFromFile', 'PackDCTInputs']
+__all__ = [
+    'JPEGToDCT', 'LoadDCTFromFile', 'PackDCTClsInputs', 'PackDCTInputs',
+    'ResizeShortEdge'
+]

@@ -1,9 +1,26 @@
 import torch
+from mmcv.transforms import BaseTransform
 from mmdet.datasets.transforms import PackDetInputs
+from mmengine.structures import BaseDataElement
 
 from dct_mmdet.registry import TRANSFORMS
 
 DCT_COMPONENTS = ('y', 'cb', 'cr')
+
+
+def pack_coefficients(results: dict) -> dict:
+    """``dct_y/cb/cr`` -> ``dict(y=, cb=, cr=)`` of ``(64, h, w)`` int16
+    tensors (copies, so the results' arrays can be reused)."""
+    missing = [f'dct_{c}' for c in DCT_COMPONENTS if f'dct_{c}' not in results]
+    if missing:
+        raise KeyError(
+            f"needs {missing} in the results of "
+            f"{results.get('img_path', 'this sample')}: put LoadDCTFromFile "
+            'or JPEGToDCT earlier in the pipeline')
+    return {
+        c: torch.from_numpy(results[f'dct_{c}']).permute(2, 0, 1).contiguous()
+        for c in DCT_COMPONENTS
+    }
 
 
 @TRANSFORMS.register_module()
@@ -16,17 +33,25 @@ class PackDCTInputs(PackDetInputs):
     """
 
     def transform(self, results: dict) -> dict:
-        missing = [f'dct_{c}' for c in DCT_COMPONENTS
-                   if f'dct_{c}' not in results]
-        if missing:
-            raise KeyError(
-                f'PackDCTInputs needs {missing} in the results of '
-                f"{results.get('img_path', 'this sample')}: put "
-                'LoadDCTFromFile or JPEGToDCT earlier in the pipeline')
+        inputs = pack_coefficients(results)
         packed = super().transform(results)
-        packed['inputs'] = {
-            c: torch.from_numpy(results[f'dct_{c}']).permute(2, 0,
-                                                              1).contiguous()
-            for c in DCT_COMPONENTS
-        }
+        packed['inputs'] = inputs
         return packed
+
+
+@TRANSFORMS.register_module()
+class PackDCTClsInputs(BaseTransform):
+    """Pack DCT inputs as :class:`PackDCTInputs` does, with a
+    ``BaseDataElement`` carrying ``gt_label`` (when known) for
+    classification."""
+
+    def __init__(self,
+                 meta_keys=('img_path', 'ori_shape', 'img_shape')):
+        self.meta_keys = meta_keys
+
+    def transform(self, results: dict) -> dict:
+        sample = BaseDataElement(metainfo={
+            k: results[k] for k in self.meta_keys if k in results})
+        if 'gt_label' in results:
+            sample.gt_label = torch.as_tensor(results['gt_label'])
+        return dict(inputs=pack_coefficients(results), data_samples=sample)

@@ -1,0 +1,8 @@
+# uber_upsampling_rfa: Gueguen et al. 2018; ImageNet with the jpeg-deep protocol.
+_base_ = [
+    '../_base_/models/dct-resnet_in1k.py',
+    '../_base_/datasets/imagenet_dct_jpeg-deep.py',
+    '../_base_/schedules/imagenet_sgd-nesterov_90e.py',
+    '../_base_/default_runtime.py'
+]
+model = dict(backbone=dict(arch='uber_upsampling_rfa'))

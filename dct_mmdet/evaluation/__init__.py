@@ -1,0 +1,3 @@
+from .metrics import DCTAccuracy
+
+__all__ = ['DCTAccuracy']

@@ -1,0 +1,3 @@
+from .accuracy import DCTAccuracy
+
+__all__ = ['DCTAccuracy']

@@ -1,0 +1,3 @@
+from .dct_image_classifier import DCTImageClassifier
+
+__all__ = ['DCTImageClassifier']
