@@ -55,7 +55,22 @@ PRESETS = {
 
 
 def test_every_preset_is_listed():
-    assert set(PRESETS) == set(DCTResNet.arch_settings)
+    assert set(PRESETS) | {'resnet_rgb'} == set(DCTResNet.arch_settings)
+
+
+def test_resnet_rgb_is_resnet50_and_takes_its_weights(rgb_resnet50_state):
+    from mmdet.models import ResNet
+    reference = ResNet(50)
+    reference.load_state_dict(rgb_resnet50_state)
+    reference.eval()
+    model = DCTResNet('resnet_rgb', style='pytorch', out_indices=range(4))
+    loaded, skipped = model.load_rgb_resnet50(rgb_resnet50_state)
+    assert len(loaded) == len(rgb_resnet50_state) and not skipped
+    model.eval()
+    image = torch.randn(1, 3, 96, 96)
+    with torch.no_grad():
+        for ours, theirs in zip(model(image), reference(image)):
+            torch.testing.assert_close(ours, theirs)
 
 
 @pytest.mark.parametrize('arch', sorted(PRESETS))

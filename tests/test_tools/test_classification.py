@@ -14,7 +14,7 @@ from dct_mmdet.utils import register_all_modules
 
 register_all_modules()
 
-CLS_CONFIG = ('configs/dct_resnet/'
+CLS_CONFIG = ('configs/dct_imagenet/'
               'dct-resnet_uber-late-concat-rfa-thinner_8xb32-90e_in1k.py')
 TINY = ['model.backbone.widen_factor=0.125']
 

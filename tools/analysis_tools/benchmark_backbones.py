@@ -1,4 +1,4 @@
-"""CPU forward time of DCTResNet presets against an RGB ResNet-50 at 224.
+"""CPU forward time of DCTResNet/DCTVGG presets against an RGB ResNet-50 at 224.
 
     python tools/analysis_tools/benchmark_backbones.py [--arch NAME ...]
         [--batch 8] [--repeats 5] [--threads N]
@@ -14,15 +14,13 @@ import time
 
 import torch
 
-from dct_mmdet.models import DCTResNet
-
-from model_summary import dct_input, rgb_resnet50
+from model_summary import (ALL_ARCHS, build_backbone, example_input,
+                           rgb_resnet50)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--arch', nargs='+',
-                        default=sorted(DCTResNet.arch_settings))
+    parser.add_argument('--arch', nargs='+', default=ALL_ARCHS)
     parser.add_argument('--batch', type=int, default=8)
     parser.add_argument('--repeats', type=int, default=5)
     parser.add_argument('--threads', type=int, default=None)
@@ -32,9 +30,8 @@ def main():
     models = {'resnet-50 (RGB)': (rgb_resnet50(),
                                   torch.randn(args.batch, 3, 224, 224))}
     for arch in args.arch:
-        model = DCTResNet(arch)
-        model.eval()
-        models[arch] = (model, dct_input(224, args.batch))
+        model = build_backbone(arch)
+        models[arch] = (model, example_input(model, 224, args.batch))
     timings = {name: [] for name in models}
     with torch.inference_mode():
         for name, (model, inputs) in models.items():  # warm-up

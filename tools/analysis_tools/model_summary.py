@@ -1,5 +1,6 @@
 """Parameters, multiply-accumulates and output shapes of every DCTResNet
-preset, beside an RGB ResNet-50 and the published ImageNet accuracy.
+and DCTVGG preset, beside an RGB ResNet-50 and the published ImageNet
+accuracy.
 
     python tools/analysis_tools/model_summary.py [--arch NAME ...]
 
@@ -12,7 +13,7 @@ import argparse
 import torch
 import torch.nn as nn
 
-from dct_mmdet.models import DCTResNet
+from dct_mmdet.models import DCTVGG, DCTResNet
 from dct_mmdet.models.backbones.presets import PUBLISHED_IMAGENET
 
 
@@ -22,6 +23,23 @@ def dct_input(size: int, batch: int = 1) -> dict:
         y=torch.randn(batch, 64, 2 * chroma, 2 * chroma),
         cb=torch.randn(batch, 64, chroma, chroma),
         cr=torch.randn(batch, 64, chroma, chroma))
+
+
+def build_backbone(arch: str) -> nn.Module:
+    cls = DCTVGG if arch in DCTVGG.arch_settings else DCTResNet
+    model = cls(arch)
+    model.eval()
+    return model
+
+
+def example_input(model: nn.Module, size: int, batch: int = 1):
+    """Image pixels for the RGB baseline preset, DCT coefficients else."""
+    if getattr(model, 'merge', None) == 'rgb':
+        return torch.randn(batch, 3, size, size)
+    return dct_input(size, batch)
+
+
+ALL_ARCHS = sorted([*DCTResNet.arch_settings, *DCTVGG.arch_settings])
 
 
 def count_macs(model: nn.Module, inputs) -> int:
@@ -67,19 +85,18 @@ def summary_rows(archs):
            rgb(torch.randn(1, 3, 300, 300))[-1].shape[1:],
            (76.13, 92.86))  # torchvision's ImageNet weights
     for arch in archs:
-        model = DCTResNet(arch).eval()
+        model = build_backbone(arch)
         with torch.no_grad():
-            out_224 = model(dct_input(224))[-1].shape[1:]
-            out_300 = model(dct_input(300))[-1].shape[1:]
+            out_224 = model(example_input(model, 224))[-1].shape[1:]
+            out_300 = model(example_input(model, 300))[-1].shape[1:]
         yield (arch, sum(p.numel() for p in model.parameters()),
-               count_macs(model, dct_input(224)), out_224, out_300,
-               PUBLISHED_IMAGENET.get(arch))
+               count_macs(model, example_input(model, 224)), out_224,
+               out_300, PUBLISHED_IMAGENET.get(arch))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--arch', nargs='+',
-                        default=sorted(DCTResNet.arch_settings))
+    parser.add_argument('--arch', nargs='+', default=ALL_ARCHS)
     args = parser.parse_args()
     print('| preset | params (M) | GMACs @224 | output @224 | output @300 '
           '| published top-1 / top-5 |')

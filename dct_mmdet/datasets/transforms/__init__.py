@@ -1,8 +1,9 @@
-from .formatting import PackDCTClsInputs, PackDCTInputs
+from .formatting import PackClsInputs, PackDCTClsInputs, PackDCTInputs
 from .loading import JPEGToDCT, LoadDCTFromFile
 from .resize import ResizeShortEdge
 
 __all__ = [
-    'JPEGToDCT', 'LoadDCTFromFile', 'PackDCTClsInputs', 'PackDCTInputs',
+    'JPEGToDCT', 'LoadDCTFromFile', 'PackClsInputs', 'PackDCTClsInputs',
+    'PackDCTInputs',
     'ResizeShortEdge'
 ]

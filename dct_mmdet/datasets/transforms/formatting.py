@@ -40,18 +40,33 @@ class PackDCTInputs(PackDetInputs):
 
 
 @TRANSFORMS.register_module()
-class PackDCTClsInputs(BaseTransform):
-    """Pack DCT inputs as :class:`PackDCTInputs` does, with a
-    ``BaseDataElement`` carrying ``gt_label`` (when known) for
-    classification."""
+class PackClsInputs(BaseTransform):
+    """Pack ``img`` (as a ``(3, H, W)`` tensor) with a ``BaseDataElement``
+    carrying ``gt_label`` (when known): the RGB baselines of the
+    classification experiments."""
 
     def __init__(self,
                  meta_keys=('img_path', 'ori_shape', 'img_shape')):
         self.meta_keys = meta_keys
+
+    def pack_inputs(self, results: dict):
+        img = results['img']
+        if img.ndim == 2:
+            img = img[..., None]
+        return torch.from_numpy(img).permute(2, 0, 1).contiguous()
 
     def transform(self, results: dict) -> dict:
         sample = BaseDataElement(metainfo={
             k: results[k] for k in self.meta_keys if k in results})
         if 'gt_label' in results:
             sample.gt_label = torch.as_tensor(results['gt_label'])
-        return dict(inputs=pack_coefficients(results), data_samples=sample)
+        return dict(inputs=self.pack_inputs(results), data_samples=sample)
+
+
+@TRANSFORMS.register_module()
+class PackDCTClsInputs(PackClsInputs):
+    """Pack DCT inputs as :class:`PackDCTInputs` does, with a
+    ``BaseDataElement`` carrying ``gt_label`` for classification."""
+
+    def pack_inputs(self, results: dict):
+        return pack_coefficients(results)

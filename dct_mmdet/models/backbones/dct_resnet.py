@@ -149,6 +149,8 @@ class DCTResNet(BaseModule):
       256 channels and meets Cb and Cr at their grid (384 channels, BN).
     * ``subset``: a static subset of each component's frequencies, chroma
       upsampled (nearest) to the luma grid, concatenated, BN; no stem.
+    * ``rgb``: not DCT: an ``(N, 3, H, W)`` image tensor through ResNet's
+      7x7 stem and max pool (the RGB baseline).
 
     Args:
         arch (str): a key of ``arch_settings``.
@@ -254,6 +256,9 @@ class DCTResNet(BaseModule):
             y=(rfa(256, 384), Stage(128, 512, 4, 1), Stage(256, 768, 6, 2)),
             cbcr=(Stage(256, 256, 1, 1, kernel=1), ),
             trunk=(_STAGE5, )),
+        # The seed's RGB baseline: torchvision's ResNet-50 on pixels.
+        'resnet_rgb':
+        dict(merge='rgb', trunk=_STEM_LESS),
         # DCTNet-style: no stem, a static frequency subset into layer1.
         **{
             f'dctnet_{channels}': dict(
@@ -369,6 +374,13 @@ class DCTResNet(BaseModule):
             self.y_down = build_conv_layer(
                 conv_cfg, 64, down_channels, 2, stride=2)
             channels = down_channels + 128
+        elif self.merge == 'rgb':
+            self.conv1 = build_conv_layer(
+                conv_cfg, 3, 64, 7, stride=2, padding=3, bias=False)
+            self.bn1 = build_norm_layer(norm_cfg, 64)[1]
+            self.maxpool = nn.Sequential(
+                nn.ReLU(inplace=True), nn.MaxPool2d(3, stride=2, padding=1))
+            return 64
         elif self.merge == 'subset':
             for component, indices in setting['subset'].items():
                 self.register_buffer(f'{component}_subset',
@@ -384,7 +396,9 @@ class DCTResNet(BaseModule):
         """The indexable stages: ``y`` stages, then ``trunk`` stages."""
         return [*self.y_stages, *self.trunk_stages]
 
-    def _merge_input(self, inputs: dict) -> torch.Tensor:
+    def _merge_input(self, inputs) -> torch.Tensor:
+        if self.merge == 'rgb':
+            return self.maxpool(self.bn1(self.conv1(inputs)))
         y, cb, cr = inputs['y'], inputs['cb'], inputs['cr']
         if self.merge == 'late':
             return self.y_norm(y)
@@ -422,7 +436,8 @@ class DCTResNet(BaseModule):
         """Our block prefix -> the matching ImageNet ResNet-50 block."""
         names = [f'y_stages.{i}' for i in range(len(self.y_stages))] + \
             [f'trunk_stages.{i}' for i in range(len(self.trunk_stages))]
-        mapping = {}
+        mapping = {'conv1.': 'conv1.', 'bn1.': 'bn1.'} \
+            if self.merge == 'rgb' else {}
         for name, spec in zip(names, self._specs):
             if spec.rgb is not None:
                 layer, first = spec.rgb
@@ -461,7 +476,7 @@ class DCTResNet(BaseModule):
                     skipped.append(key)
         print_log(
             f'{self.arch}: loaded {len(loaded)} ImageNet ResNet-50 tensors '
-            f'into {len(self.rgb_key_map())} blocks; skipped {len(skipped)} '
+            f'into {len(self.rgb_key_map())} modules; skipped {len(skipped)} '
             f'for shape: {skipped}', logger=logger or 'current')
         return loaded, skipped
 
@@ -472,7 +487,7 @@ class DCTResNet(BaseModule):
 
     def _input_layers(self):
         names = ('y_norm', 'cbcr_norm', 'y_down', 'cb_deconv', 'cr_deconv',
-                 'input_norm')
+                 'input_norm', 'conv1', 'bn1')
         return [getattr(self, n) for n in names if hasattr(self, n)]
 
     def _freeze_stages(self) -> None:

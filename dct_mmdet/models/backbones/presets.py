@@ -22,4 +22,8 @@ PUBLISHED_IMAGENET = {
     'cb5_only': (61.4, 83.9),
     'y_cb4_cbcr_cb5': (60.8, 83.2),
     'dctnet_24': (76.79, 93.25),
+    'resnet_rgb': (67.5, 88.5),  # the seed's pretrained Keras ResNet-50
+    'jpeg_deep_vgg_dct': (65.5, 86.4),
+    'jpeg_deep_vgg_dct_y': (62.6, 84.6),
+    'jpeg_deep_vgg_dct_deconv': (65.9, 86.7),
 }
