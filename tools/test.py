@@ -9,7 +9,8 @@ published ``meta`` + ``state_dict`` one.
 import argparse
 
 import dct_mmdet  # noqa: F401  (registers modules, applies upstream fixes)
-from dct_mmdet.utils.cli import add_common_args, build_runner, load_config
+from dct_mmdet.utils.cli import (add_common_args, build_runner, load_config,
+                                 shut_down_distributed)
 
 
 def parse_args():
@@ -43,6 +44,7 @@ def main():
             dict(type='DumpDetResults', out_file_path=args.out)
         ]
     build_runner(cfg).test()
+    shut_down_distributed()
 
 
 if __name__ == '__main__':

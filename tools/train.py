@@ -6,7 +6,8 @@
 import argparse
 
 import dct_mmdet  # noqa: F401  (registers modules, applies upstream fixes)
-from dct_mmdet.utils.cli import add_common_args, build_runner, load_config
+from dct_mmdet.utils.cli import (add_common_args, build_runner, load_config,
+                                 shut_down_distributed)
 
 
 def parse_args():
@@ -47,6 +48,7 @@ def main():
         cfg.resume = True
         cfg.load_from = args.resume
     build_runner(cfg).train()
+    shut_down_distributed()
 
 
 if __name__ == '__main__':

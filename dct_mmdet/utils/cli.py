@@ -65,3 +65,13 @@ def build_runner(cfg: Config):
     if 'runner_type' in cfg:
         return RUNNERS.build(cfg)
     return Runner.from_cfg(cfg)
+
+
+def shut_down_distributed() -> None:
+    """Destroy the process group before exit: left to interpreter teardown,
+    gloo's threads can abort a rank ('terminate called without an active
+    exception') after the job itself has succeeded."""
+    import torch.distributed as torch_dist
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.barrier()
+        torch_dist.destroy_process_group()
