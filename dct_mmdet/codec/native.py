@@ -38,15 +38,15 @@ class BufferPool:
         self._buffers = []
 
     def take(self, size: int) -> np.ndarray:
-        for index in range(len(self._buffers)):
-            # References: the list and getrefcount's argument.
-            if sys.getrefcount(self._buffers[index]) == 2 and \
-                    self._buffers[index].size >= size:
+        # A free buffer has two references: the list and getrefcount's
+        # argument.
+        free = [i for i in range(len(self._buffers))
+                if sys.getrefcount(self._buffers[i]) == 2]
+        for index in free:
+            if self._buffers[index].size >= size:
                 return self._buffers[index]
         buffer = np.empty(size + size // 4, np.int16)
         if len(self._buffers) >= self.max_buffers:
-            free = [i for i in range(len(self._buffers))
-                    if sys.getrefcount(self._buffers[i]) == 2]
             if not free:
                 return buffer  # all in use: do not keep this one
             del self._buffers[free[0]]
