@@ -1,8 +1,8 @@
 from .dct_imagenet import DCTImageNet
-from .transforms import (JPEGToDCT, LoadDCTFromFile, PackDCTClsInputs,
-                         PackDCTInputs, ResizeShortEdge)
+from .transforms import (JPEGToDCT, LoadDCTFromFile, PackClsInputs,
+                         PackDCTClsInputs, PackDCTInputs, ResizeShortEdge)
 
 __all__ = [
-    'DCTImageNet', 'JPEGToDCT', 'LoadDCTFromFile', 'PackDCTClsInputs',
-    'PackDCTInputs', 'ResizeShortEdge'
+    'DCTImageNet', 'JPEGToDCT', 'LoadDCTFromFile', 'PackClsInputs',
+    'PackDCTClsInputs', 'PackDCTInputs', 'ResizeShortEdge'
 ]

@@ -101,3 +101,32 @@ def test_pack_dct_inputs():
 def test_pack_dct_inputs_without_coefficients_says_what_is_missing():
     with pytest.raises(KeyError, match='JPEGToDCT'):
         PackDCTInputs()(dict(img_path='x.jpg'))
+
+
+def test_resize_short_edge_keeps_the_aspect_ratio():
+    from dct_mmdet.datasets import ResizeShortEdge
+    results = ResizeShortEdge(224)(dict(img=np.zeros((300, 400, 3),
+                                                     np.uint8)))
+    assert results['img'].shape == (224, 299, 3)
+    assert results['img_shape'] == (224, 299)
+    assert results['scale_factor'] == pytest.approx((299 / 400, 224 / 300))
+    tall = ResizeShortEdge(256)(dict(img=np.zeros((500, 100, 3), np.uint8)))
+    assert tall['img'].shape[:2] == (1280, 256)
+    with pytest.raises(ValueError, match='positive'):
+        ResizeShortEdge(0)
+
+
+def test_pack_cls_inputs_for_pixels_and_coefficients():
+    from dct_mmdet.datasets import PackClsInputs, PackDCTClsInputs
+    img = np.arange(4 * 5 * 3, dtype=np.uint8).reshape(4, 5, 3)
+    packed = PackClsInputs()(dict(img=img, gt_label=2, img_path='a.jpg'))
+    assert packed['inputs'].shape == (3, 4, 5)
+    assert int(packed['inputs'][1, 2, 3]) == int(img[2, 3, 1])
+    assert int(packed['data_samples'].gt_label) == 2
+    assert packed['data_samples'].img_path == 'a.jpg'
+    coeffs = dict(dct_y=np.ones((4, 4, 64), np.int16),
+                  dct_cb=np.ones((2, 2, 64), np.int16),
+                  dct_cr=np.ones((2, 2, 64), np.int16))
+    packed = PackDCTClsInputs()(coeffs)
+    assert packed['inputs']['y'].shape == (64, 4, 4)
+    assert 'gt_label' not in packed['data_samples']
