@@ -36,6 +36,9 @@ class DCTVGG(BaseModule):
         arch (str): a key of ``arch_settings``.
         out_indices (Sequence[int]): stages to return (0 and/or 1).
         widen_factor (float): multiply every conv width.
+        final_pool (bool): end stage 1 with the 2x2 max pool (classification);
+            SSD drops it, ``SSDExtrasNeck``'s pool5/fc6/fc7 follow instead
+            (19x19x512 at 300 px).
     """
 
     arch_settings = {
@@ -55,6 +58,7 @@ class DCTVGG(BaseModule):
                  arch: str = 'jpeg_deep_vgg_dct',
                  out_indices: Sequence[int] = (1, ),
                  widen_factor: float = 1.0,
+                 final_pool: bool = True,
                  norm_cfg: dict = dict(type='BN', requires_grad=True),
                  init_cfg: Optional[dict] = None):
         if arch not in self.arch_settings:
@@ -88,6 +92,7 @@ class DCTVGG(BaseModule):
             self.cbcr_norm = build_norm_layer(norm_cfg, 128)[1]
         self.y_convs = conv_relu(y_in, y_widths)
         self.pool = nn.MaxPool2d(2, 2)
+        self.final_pool = final_pool
         self.trunk_convs = conv_relu(y_widths[-1] + 128 * self.chroma,
                                      trunk_widths)
         self.stage_channels = (y_widths[-1], trunk_widths[-1])
@@ -109,7 +114,9 @@ class DCTVGG(BaseModule):
             cbcr = self.cbcr_norm(
                 torch.cat([inputs['cb'], inputs['cr']], dim=1))
             x = torch.cat([x, cbcr], dim=1)
-        x = self.pool(self.trunk_convs(x))
+        x = self.trunk_convs(x)
+        if self.final_pool:
+            x = self.pool(x)
         if 1 in self.out_indices:
             outs.append(x)
         return tuple(outs)

@@ -1,0 +1,3 @@
+from .ssd_extras_neck import SSDExtrasNeck
+
+__all__ = ['SSDExtrasNeck']
