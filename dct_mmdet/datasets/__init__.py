@@ -1,8 +1,9 @@
 from .dct_imagenet import DCTImageNet
-from .transforms import (JPEGToDCT, LoadDCTFromFile, PackClsInputs,
-                         PackDCTClsInputs, PackDCTInputs, ResizeShortEdge)
+from .transforms import (DCTTestInput, JPEGToDCT, LoadDCTFromFile,
+                         PackClsInputs, PackDCTClsInputs, PackDCTInputs,
+                         ResizeShortEdge)
 
 __all__ = [
-    'DCTImageNet', 'JPEGToDCT', 'LoadDCTFromFile', 'PackClsInputs',
-    'PackDCTClsInputs', 'PackDCTInputs', 'ResizeShortEdge'
+    'DCTImageNet', 'DCTTestInput', 'JPEGToDCT', 'LoadDCTFromFile',
+    'PackClsInputs', 'PackDCTClsInputs', 'PackDCTInputs', 'ResizeShortEdge'
 ]

@@ -1,3 +1,3 @@
-from .metrics import DCTAccuracy
+from .metrics import DCTAccuracy, VOCAllModesMetric
 
-__all__ = ['DCTAccuracy']
+__all__ = ['DCTAccuracy', 'VOCAllModesMetric']

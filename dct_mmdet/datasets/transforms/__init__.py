@@ -1,9 +1,8 @@
 from .formatting import PackClsInputs, PackDCTClsInputs, PackDCTInputs
-from .loading import JPEGToDCT, LoadDCTFromFile
+from .loading import DCTTestInput, JPEGToDCT, LoadDCTFromFile
 from .resize import ResizeShortEdge
 
 __all__ = [
-    'JPEGToDCT', 'LoadDCTFromFile', 'PackClsInputs', 'PackDCTClsInputs',
-    'PackDCTInputs',
-    'ResizeShortEdge'
+    'DCTTestInput', 'JPEGToDCT', 'LoadDCTFromFile', 'PackClsInputs',
+    'PackDCTClsInputs', 'PackDCTInputs', 'ResizeShortEdge'
 ]

@@ -6,12 +6,14 @@ grid, see :func:`dct_mmdet.codec.read_dct`) and ``dct_grayscale``.
 """
 from typing import Optional
 
+import mmcv
 import mmengine.fileio as fileio
 import numpy as np
 from mmcv.transforms import BaseTransform
+from mmdet.datasets.transforms import Resize
 
-from dct_mmdet.codec import (DCTCoefficients, encode_jpeg, read_dct,
-                             resolve_backend)
+from dct_mmdet.codec import (DCTCoefficients, JPEGReadError, encode_jpeg,
+                             read_dct, resolve_backend)
 from dct_mmdet.registry import TRANSFORMS
 
 
@@ -108,3 +110,70 @@ class JPEGToDCT(BaseTransform):
         return (f'{self.__class__.__name__}(quality={self.quality}, '
                 f"subsampling='{self.subsampling}', "
                 f"keep_img={self.keep_img}, backend='{self.backend}')")
+
+
+@TRANSFORMS.register_module()
+class DCTTestInput(BaseTransform):
+    """The DCT input of a test image, under one of two protocols.
+
+    * ``'reencode'`` (the published one): decode the file, resize it to
+      ``scale``, re-encode it (``quality``, ``subsampling``) and read the
+      coefficients, exactly like training's :class:`JPEGToDCT`; boxes are
+      mapped back through ``scale_factor``.
+    * ``'direct'``: the original file's own coefficients, no decode, no
+      resize and no extra JPEG generation (``scale_factor`` 1); the network
+      sees the image at its stored size.
+
+    The image comes from ``results['img_bytes']`` when set (in-memory JPEG
+    data, see :func:`dct_mmdet.apis.inference_dct_detector`), otherwise from
+    the file at ``img_path``.
+
+    Args:
+        protocol (str): 'reencode' or 'direct'.
+        scale (tuple): (w, h) of the re-encoded image.
+        keep_ratio (bool): keep the aspect ratio when resizing.
+        quality (int): re-encode quality.
+        subsampling (str): re-encode chroma subsampling.
+        backend (str): coefficient reader, as for :class:`LoadDCTFromFile`.
+        backend_args (dict, optional): mmengine file backend arguments.
+    """
+
+    PROTOCOLS = ('reencode', 'direct')
+
+    def __init__(self,
+                 protocol: str = 'reencode',
+                 scale: tuple = (300, 300),
+                 keep_ratio: bool = False,
+                 quality: int = 75,
+                 subsampling: str = '4:2:0',
+                 backend: str = 'auto',
+                 backend_args: Optional[dict] = None):
+        if protocol not in self.PROTOCOLS:
+            raise ValueError(f'protocol must be one of {self.PROTOCOLS}, '
+                             f'got {protocol!r}')
+        self.protocol = protocol
+        self.backend_args = backend_args
+        self.read_original = LoadDCTFromFile(backend, backend_args)
+        self.resize = Resize(scale=scale, keep_ratio=keep_ratio)
+        self.reencode = JPEGToDCT(quality, subsampling, backend=backend)
+
+    def transform(self, results: dict) -> dict:
+        if self.protocol == 'direct':
+            results = self.read_original(results)
+            results['scale_factor'] = (1.0, 1.0)
+            return results
+        data = results.get('img_bytes')
+        name = '<bytes>' if data is not None else results['img_path']
+        if data is None:
+            data = fileio.get(name, backend_args=self.backend_args)
+        img = mmcv.imfrombytes(data, flag='color', channel_order='bgr')
+        if img is None:
+            raise JPEGReadError(f'{name}: cannot be decoded as an image')
+        results['img'] = img
+        results['img_shape'] = results['ori_shape'] = img.shape[:2]
+        return self.reencode(self.resize(results))
+
+    def __repr__(self):
+        return (f"{self.__class__.__name__}(protocol='{self.protocol}', "
+                f'resize={self.resize}, reencode={self.reencode}, '
+                f'read_original={self.read_original})')

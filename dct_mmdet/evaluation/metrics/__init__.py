@@ -1,3 +1,4 @@
 from .accuracy import DCTAccuracy
+from .voc_metric import VOCAllModesMetric
 
-__all__ = ['DCTAccuracy']
+__all__ = ['DCTAccuracy', 'VOCAllModesMetric']
