@@ -1,13 +1,15 @@
-# The `make demo` model: SSD300 on a quarter-width LC-RFA-Thinner DCT ResNet,
-# trained from scratch on the embedded toy set on CPU.
+# The `make demo` model: SSD300 on a quarter-width LC-RFA-Thinner DCT ResNet
+# (Gueguen et al.'s widths, no L2Norm), trained from scratch on the embedded
+# toy set on CPU.
 _base_ = [
-    '../_base_/models/ssd300_dct-lcrfa-thinner.py',
+    '../_base_/models/ssd300_dct-resnet.py',
     '../_base_/datasets/toy_shapes_dct.py', '../_base_/default_runtime.py'
 ]
 channels = (96, 512, 128, 64, 64, 64)
 model = dict(
-    backbone=dict(widen_factor=0.25),
-    neck=dict(in_channels=channels[:2], out_channels=channels),
+    backbone=dict(arch='uber_late_concat_rfa_thinner', widen_factor=0.25),
+    neck=dict(
+        in_channels=channels[:2], out_channels=channels, l2_norm_scale=None),
     bbox_head=dict(
         num_classes=3,
         in_channels=channels,

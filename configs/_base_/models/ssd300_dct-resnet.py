@@ -1,12 +1,14 @@
-# SSD300 on the Late-Concat-RFA-Thinner DCT ResNet (Gueguen et al. 2018),
-# tapped like jpeg_deep's SSD backbones: Y stage 3 at 38x38 and the last
-# stage kept at stride 1 (19x19), then the standard SSD300 extras.
+# SSD300 on a DCT ResNet as jpeg_deep's SSD-ResNet (Deguerre et al. 2020):
+# taps at the Y stage-3 output (38x38) and at stage 5 kept at stride 1
+# (19x19x2048), L2Norm(20) on the first, then the standard SSD300 extras
+# (10/5/3/1): 8732 anchors. The other SSD300 model bases derive from this
+# one, which also holds the shared head, training and test settings.
 model = dict(
     type='SingleStageDetector',
     data_preprocessor=dict(type='DCTDataPreprocessor'),
     backbone=dict(
         type='DCTResNet',
-        arch='uber_late_concat_rfa_thinner',
+        arch='jpeg_deep_lc_rfa_thinner',
         out_indices=(1, 4),
         strides=(1, 1, 2, 1, 1)),
     neck=dict(
@@ -15,7 +17,7 @@ model = dict(
         out_channels=(384, 2048, 512, 256, 256, 256),
         level_strides=(2, 2, 1, 1),
         level_paddings=(1, 1, 0, 0),
-        l2_norm_scale=None),
+        l2_norm_scale=20),
     bbox_head=dict(
         type='SSDHead',
         in_channels=(384, 2048, 512, 256, 256, 256),

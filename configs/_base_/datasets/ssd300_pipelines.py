@@ -1,0 +1,57 @@
+# SSD300 data pipelines shared by the VOC and COCO bases: MMDetection's SSD
+# augmentation in pixels, then (DCT) an in-memory JPEG re-encode at quality
+# 75, 4:2:0, read as DCT -- the published protocol -- or (RGB baselines)
+# the image itself.
+input_size = 300
+backend_args = None
+
+pixel_train_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(
+        type='Expand',
+        mean=[123.675, 116.28, 103.53],
+        to_rgb=True,
+        ratio_range=(1, 4)),
+    dict(
+        type='MinIoURandomCrop',
+        min_ious=(0.1, 0.3, 0.5, 0.7, 0.9),
+        min_crop_size=0.3),
+    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
+    dict(type='RandomFlip', prob=0.5),
+    dict(
+        type='PhotoMetricDistortion',
+        brightness_delta=32,
+        contrast_range=(0.5, 1.5),
+        saturation_range=(0.5, 1.5),
+        hue_delta=18)
+]
+test_meta_keys = ('img_id', 'img_path', 'ori_shape', 'img_shape',
+                  'scale_factor')
+
+train_pipeline = pixel_train_pipeline + [
+    dict(type='JPEGToDCT', quality=75, subsampling='4:2:0'),
+    dict(type='PackDCTInputs')
+]
+# Test protocol: 'reencode' (the papers': decode, resize to 300, re-encode
+# q75, read) or 'direct' (the original file's own coefficients, no decode),
+# e.g. --cfg-options test_dataloader.dataset.pipeline.0.protocol=direct
+test_pipeline = [
+    dict(
+        type='DCTTestInput',
+        protocol='reencode',
+        scale=(input_size, input_size),
+        quality=75,
+        subsampling='4:2:0',
+        backend_args=backend_args),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='PackDCTInputs', meta_keys=test_meta_keys)
+]
+
+rgb_train_pipeline = pixel_train_pipeline + [dict(type='PackDetInputs')]
+rgb_test_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='PackDetInputs', meta_keys=test_meta_keys)
+]

@@ -1,0 +1,21 @@
+# The INSA seed's "identical extras" SSD (`cb5_only`, `y_cb4_cbcr_cb5`,
+# `up_sampling`, `deconv`) on correct SSD300 grids: head 0 on the 38x38
+# Y/stage-3 tap (L2Norm 20; the seed fed it the raw Y input), stage 5 at
+# stride 1 -> pool5/fc6/fc7 (19x19x1024; the seed's stride 2 gave 10x10),
+# then conv6-conv9 with conv7 at stride 2 (the seed's was 1): grids
+# 38/19/10/5/3/1 and 8732 anchors, where the seed's [38,10,5,5,3,1] grids
+# with SSD300 steps left two levels covering only the top-left 160 px.
+_base_ = './ssd300_dct-resnet.py'
+model = dict(
+    backbone=dict(
+        arch='cb5_only', out_indices=(1, 3), strides=(1, 1, 2, 1)),
+    neck=dict(
+        _delete_=True,
+        type='SSDExtrasNeck',
+        in_channels=(768, 2048),
+        fc7_channels=1024,
+        out_channels=(768, 1024, 512, 256, 256, 256),
+        level_strides=(2, 2, 1, 1),
+        level_paddings=(1, 1, 0, 0),
+        l2_norm_levels=(0, )),
+    bbox_head=dict(in_channels=(768, 1024, 512, 256, 256, 256)))

@@ -1,0 +1,17 @@
+# The INSA Rouen seed's --archi ssd_custom SSD (ssd300_dct-insa-custom.py),
+# its ImageNet classification checkpoint as backbone init.
+# Published VOC07 test mAP (all-point): 63.0 trained on VOC07 train + VOC12 train.
+_base_ = [
+    '../_base_/models/ssd300_dct-insa-custom.py',
+    '../_base_/datasets/voc0712_dct.py',
+    '../_base_/schedules/sgd_ssd-voc-24e.py', '../_base_/default_runtime.py'
+]
+model = dict(
+    backbone=dict(
+        init_cfg=dict(
+            type='Pretrained',
+            prefix='backbone.',
+            checkpoint='work_dirs/dct-resnet_late-concat-rfa-thinner_8xb32-90e_in1k/epoch_90.pth')),
+    bbox_head=dict(
+        num_classes=20,
+        anchor_generator=dict(basesize_ratio_range=(0.2, 0.9))))

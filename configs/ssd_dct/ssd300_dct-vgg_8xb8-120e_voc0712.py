@@ -1,0 +1,18 @@
+# SSD300 on jpeg_deep_vgg_dct (jpeg_deep, Deguerre et al., ICPR 2020), its
+# ImageNet classification checkpoint as backbone init (fc6/fc7 start
+# random: our classifier head is GAP + FC, not FC4096 x 2).
+# Published VOC07 test mAP (all-point): 48.9 trained on 07, 60.0 on "07+12".
+_base_ = [
+    '../_base_/models/ssd300_dct-vgg.py',
+    '../_base_/datasets/voc0712_dct.py',
+    '../_base_/schedules/sgd_ssd-voc-24e.py', '../_base_/default_runtime.py'
+]
+model = dict(
+    backbone=dict(
+        init_cfg=dict(
+            type='Pretrained',
+            prefix='backbone.',
+            checkpoint='work_dirs/dct-vgg_jpeg-deep-vgg-dct_8xb32-90e_in1k/epoch_90.pth')),
+    bbox_head=dict(
+        num_classes=20,
+        anchor_generator=dict(basesize_ratio_range=(0.2, 0.9))))
