@@ -163,12 +163,12 @@ class DCTTestInput(BaseTransform):
             results['scale_factor'] = (1.0, 1.0)
             return results
         data = results.get('img_bytes')
-        name = '<bytes>' if data is not None else results['img_path']
+        name = str(results.get('img_path') or '<bytes>')
         if data is None:
             data = fileio.get(name, backend_args=self.backend_args)
         img = mmcv.imfrombytes(data, flag='color', channel_order='bgr')
         if img is None:
-            raise JPEGReadError(f'{name}: cannot be decoded as an image')
+            raise JPEGReadError(name, 'cannot be decoded as an image')
         results['img'] = img
         results['img_shape'] = results['ori_shape'] = img.shape[:2]
         return self.reencode(self.resize(results))

@@ -1,0 +1,115 @@
+"""Every SSD-DCT / RGB-baseline config trains one iteration and predicts on
+a tiny VOC-format tree (or the toy COCO set), through its own pipelines."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.optim import build_optim_wrapper
+from PIL import Image
+
+from conftest import REPO, smooth_image
+from dct_mmdet.registry import DATASETS, METRICS, MODELS
+from dct_mmdet.utils import register_all_modules
+
+register_all_modules()
+
+DETECTION_CONFIGS = sorted((REPO / 'configs/ssd_dct').glob('ssd300_*_8xb8-*.py'))
+VOC_OBJECT = """<object><name>{name}</name><difficult>0</difficult>
+<bndbox><xmin>{box[0]}</xmin><ymin>{box[1]}</ymin><xmax>{box[2]}</xmax>
+<ymax>{box[3]}</ymax></bndbox></object>"""
+
+
+def write_voc_tree(root: Path, per_split: int = 2) -> Path:
+    """VOC2007 (trainval + test) and VOC2012 (trainval) with a few smooth
+    JPEGs and one or two boxes each."""
+    rng = np.random.default_rng(0)
+    classes = ('dog', 'car', 'person')
+    for year, splits in (('VOC2007', ('trainval', 'test')),
+                         ('VOC2012', ('trainval', ))):
+        base = root / year
+        for folder in ('Annotations', 'JPEGImages', 'ImageSets/Main'):
+            (base / folder).mkdir(parents=True, exist_ok=True)
+        for split in splits:
+            ids = [f'{split}_{i:03d}' for i in range(per_split)]
+            (base / f'ImageSets/Main/{split}.txt').write_text(
+                '\n'.join(ids) + '\n')
+            for index, image_id in enumerate(ids):
+                height, width = 180 + 20 * index, 240
+                Image.fromarray(smooth_image(height, width, index)).save(
+                    base / f'JPEGImages/{image_id}.jpg', quality=90)
+                objects = []
+                for number in range(1 + index % 2):
+                    x1, y1 = rng.integers(0, 100), rng.integers(0, 80)
+                    box = (x1, y1, x1 + rng.integers(50, 130),
+                           y1 + rng.integers(50, 90))
+                    objects.append(
+                        VOC_OBJECT.format(
+                            name=classes[(index + number) % 3], box=box))
+                (base / f'Annotations/{image_id}.xml').write_text(
+                    f'<annotation><filename>{image_id}.jpg</filename><size>'
+                    f'<width>{width}</width><height>{height}</height>'
+                    f'<depth>3</depth></size>{"".join(objects)}</annotation>')
+    return root
+
+
+@pytest.fixture(scope='module')
+def voc_root(tmp_path_factory):
+    return write_voc_tree(tmp_path_factory.mktemp('VOCdevkit'))
+
+
+def point_at_data(cfg: Config, voc_root: Path, toy_root: Path) -> None:
+    """Point the config's datasets at the test data."""
+    train = cfg.train_dataloader.dataset.dataset
+    if cfg.train_dataloader.dataset.dataset.type == 'ConcatDataset':
+        for dataset in train.datasets:
+            dataset.data_root = f'{voc_root}/'
+        cfg.test_dataloader.dataset.data_root = f'{voc_root}/'
+        return
+    toy = dict(
+        data_root=f'{toy_root}/',
+        metainfo=dict(classes=('circle', 'square', 'triangle')))
+    train.update(toy, ann_file='annotations/train.json',
+                 data_prefix=dict(img='train/'))
+    cfg.test_dataloader.dataset.update(
+        toy, ann_file='annotations/val.json', data_prefix=dict(img='val/'))
+
+
+@pytest.mark.parametrize('path', DETECTION_CONFIGS, ids=lambda p: p.stem)
+def test_config_trains_one_iteration_and_predicts(path, voc_root, toy_root):
+    cfg = Config.fromfile(path)
+    point_at_data(cfg, voc_root, toy_root)
+    # ImageNet / classification checkpoints are not available here.
+    cfg.model.backbone.init_cfg = None
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+
+    train_set = DATASETS.build(cfg.train_dataloader.dataset)
+    batch = pseudo_collate([train_set[0], train_set[1]])
+    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    model.train()
+    losses = model.train_step(batch, optim_wrapper)
+    assert set(losses) >= {'loss_cls', 'loss_bbox'}
+    assert all(torch.isfinite(v) for v in losses.values())
+
+    test_set = DATASETS.build(cfg.test_dataloader.dataset)
+    model.eval()
+    with torch.no_grad():
+        [result] = model.test_step(pseudo_collate([test_set[0]]))
+    pred = result.pred_instances
+    assert pred.bboxes.shape[1] == 4
+    assert len(pred) <= cfg.model.test_cfg.max_per_img
+    height, width = result.ori_shape
+    if len(pred):  # boxes come back in the original image's pixels
+        assert pred.bboxes[:, 2].max() <= width + 1e-3
+        assert pred.bboxes[:, 3].max() <= height + 1e-3
+    if 'VOC' in cfg.val_evaluator.type:
+        metric = METRICS.build(cfg.val_evaluator)
+        metric.dataset_meta = test_set.metainfo
+        metric.process({}, [result.to_dict()])
+        scores = metric.evaluate(1)
+        assert 0 <= scores['pascal_voc/mAP_area'] <= 1
+        assert 0 <= scores['pascal_voc/mAP_11points'] <= 1
