@@ -4,10 +4,11 @@ import torch
 from dct_mmdet.models import DCTVGG
 
 
-def dct_input(size, batch=1):
-    c = -(-size // 16)
+def dct_input(size, batch=1, luma_per_chroma=2):
+    c = -(-size // (8 * luma_per_chroma))
+    y = luma_per_chroma * c
     return dict(
-        y=torch.randn(batch, 64, 2 * c, 2 * c),
+        y=torch.randn(batch, 64, y, y),
         cb=torch.randn(batch, 64, c, c),
         cr=torch.randn(batch, 64, c, c))
 
@@ -15,9 +16,11 @@ def dct_input(size, batch=1):
 @pytest.mark.parametrize('arch', sorted(DCTVGG.arch_settings))
 def test_block4_and_block5_shapes(arch):
     model = DCTVGG(arch, out_indices=(0, 1)).eval()
+    # The ITSC network reads 4:4:4 chroma on the luma grid.
+    scale = 1 if model.merge == 'stack' else 2
     with torch.no_grad():
-        at_224 = [tuple(o.shape[1:]) for o in model(dct_input(224))]
-        at_300 = [tuple(o.shape[1:]) for o in model(dct_input(300))]
+        at_224 = [tuple(o.shape[1:]) for o in model(dct_input(224, 1, scale))]
+        at_300 = [tuple(o.shape[1:]) for o in model(dct_input(300, 1, scale))]
     # 2x2 'valid' pools, as Keras: 38 -> 19 -> 9 at 300 px.
     assert at_224 == [(512, 28, 28), (512, 7, 7)]
     assert at_300 == [(512, 38, 38), (512, 9, 9)]
@@ -41,3 +44,17 @@ def test_tiny_vgg_trains_and_rejects_bad_arguments():
         DCTVGG('vgg19_dct')
     with pytest.raises(ValueError, match='out_indices'):
         DCTVGG(out_indices=(2, ))
+
+
+def test_itsc_block_stem_sees_one_blocks_three_components():
+    model = DCTVGG('itsc_vgg_dct', widen_factor=0.125).eval()
+    assert model.input_norm.num_features == 192
+    assert model.stem[0].kernel_size == (1, 1)
+    assert model.stem[0].out_channels == round(196 * 0.125)
+    inputs = dct_input(64, 1, luma_per_chroma=1)
+    with torch.no_grad():
+        before = model.stem(model.input_norm(torch.cat(list(inputs.values()), 1)))
+        inputs['cr'][:, :, 3, 5] += 100.
+        after = model.stem(model.input_norm(torch.cat(list(inputs.values()), 1)))
+    changed = (before != after).any(dim=1)[0]
+    assert changed.nonzero().tolist() == [[3, 5]]

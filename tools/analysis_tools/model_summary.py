@@ -17,10 +17,13 @@ from dct_mmdet.models import DCTVGG, DCTResNet
 from dct_mmdet.models.backbones.presets import PUBLISHED_IMAGENET
 
 
-def dct_input(size: int, batch: int = 1) -> dict:
-    chroma = -(-size // 16)
+def dct_input(size: int, batch: int = 1, luma_per_chroma: int = 2) -> dict:
+    """Random coefficients of a size x size image: 4:2:0 chroma, or with
+    ``luma_per_chroma=1`` 4:4:4 chroma on the luma grid."""
+    chroma = -(-size // (8 * luma_per_chroma))
+    luma = luma_per_chroma * chroma
     return dict(
-        y=torch.randn(batch, 64, 2 * chroma, 2 * chroma),
+        y=torch.randn(batch, 64, luma, luma),
         cb=torch.randn(batch, 64, chroma, chroma),
         cr=torch.randn(batch, 64, chroma, chroma))
 
@@ -33,10 +36,12 @@ def build_backbone(arch: str) -> nn.Module:
 
 
 def example_input(model: nn.Module, size: int, batch: int = 1):
-    """Image pixels for the RGB baseline preset, DCT coefficients else."""
-    if getattr(model, 'merge', None) == 'rgb':
+    """Image pixels for the RGB baseline preset, DCT coefficients else
+    (4:4:4 for the ITSC network, 4:2:0 for the others)."""
+    merge = getattr(model, 'merge', None)
+    if merge == 'rgb':
         return torch.randn(batch, 3, size, size)
-    return dct_input(size, batch)
+    return dct_input(size, batch, 1 if merge == 'stack' else 2)
 
 
 ALL_ARCHS = sorted([*DCTResNet.arch_settings, *DCTVGG.arch_settings])

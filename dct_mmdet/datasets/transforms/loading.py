@@ -1,8 +1,9 @@
 """Pipeline steps that put DCT coefficients into the results dict.
 
-Both set ``dct_y`` ``(h, w, 64)`` and ``dct_cb``/``dct_cr``
+They set ``dct_y`` ``(h, w, 64)`` and ``dct_cb``/``dct_cr``
 ``(ceil(h/2), ceil(w/2), 64)`` int16 arrays (Y padded to twice the chroma
-grid, see :func:`dct_mmdet.codec.read_dct`) and ``dct_grayscale``.
+grid, see :func:`dct_mmdet.codec.read_dct`; with ``chroma='native'`` the
+file's own grids, e.g. ``(h, w, 64)`` each for 4:4:4) and ``dct_grayscale``.
 """
 from typing import Optional
 
@@ -17,6 +18,14 @@ from dct_mmdet.codec import (DCTCoefficients, JPEGReadError, encode_jpeg,
 from dct_mmdet.registry import TRANSFORMS
 
 
+def read_coefficients(data: bytes, name: str, backend: str,
+                      chroma: str) -> DCTCoefficients:
+    """Y is padded to twice the chroma grid only for 4:2:0 chroma."""
+    return read_dct(
+        data, name=name, align=chroma == '420', backend=backend,
+        chroma=chroma)
+
+
 def store_coefficients(results: dict, coeffs: DCTCoefficients) -> None:
     results['dct_y'] = coeffs.y
     results['dct_cb'] = coeffs.cb
@@ -29,6 +38,10 @@ class LoadDCTFromFile(BaseTransform):
     """Read the coefficients of the original file at ``img_path``, without
     decoding it.
 
+    In-memory JPEG data in ``results['img_bytes']`` (see
+    :func:`dct_mmdet.apis.inference_dct_detector`) is read instead of the
+    file when set, so that bytes from a request need no temporary file.
+
     Sets the ``dct_*`` keys and ``img_shape``/``ori_shape`` (pixels). A file
     that cannot give trustworthy coefficients (truncated, CMYK, not a
     JPEG, ...) raises :class:`dct_mmdet.codec.JPEGReadError` naming it.
@@ -37,18 +50,27 @@ class LoadDCTFromFile(BaseTransform):
         backend (str): coefficient reader, 'auto' (native when built, else
             jpeg2dct with one warning), 'native' or 'jpeg2dct'.
         backend_args (dict, optional): mmengine file backend arguments.
+        chroma (str): '420' (chroma on the 4:2:0 grid) or 'native' (the
+            file's own chroma grid, e.g. full resolution for a 4:4:4 file;
+            native backend only).
     """
 
     def __init__(self,
                  backend: str = 'auto',
-                 backend_args: Optional[dict] = None):
+                 backend_args: Optional[dict] = None,
+                 chroma: str = '420'):
         self.backend = resolve_backend(backend)
         self.backend_args = backend_args
+        self.chroma = chroma
 
     def transform(self, results: dict) -> dict:
-        path = results['img_path']
-        data = fileio.get(path, backend_args=self.backend_args)
-        coeffs = read_dct(data, name=str(path), backend=self.backend)
+        data = results.get('img_bytes')
+        if data is None:
+            name = results['img_path']
+            data = fileio.get(name, backend_args=self.backend_args)
+        else:
+            name = results.get('img_path') or '<bytes>'
+        coeffs = read_coefficients(data, str(name), self.backend, self.chroma)
         store_coefficients(results, coeffs)
         results['img_shape'] = (coeffs.height, coeffs.width)
         results['ori_shape'] = (coeffs.height, coeffs.width)
@@ -56,7 +78,7 @@ class LoadDCTFromFile(BaseTransform):
 
     def __repr__(self):
         return (f"{self.__class__.__name__}(backend='{self.backend}', "
-                f'backend_args={self.backend_args})')
+                f"backend_args={self.backend_args}, chroma='{self.chroma}')")
 
 
 @TRANSFORMS.register_module()
@@ -78,19 +100,23 @@ class JPEGToDCT(BaseTransform):
         keep_img (bool): keep ``img`` in the results (e.g. for debugging
             views); by default it is dropped to save memory.
         backend (str): coefficient reader, as for :class:`LoadDCTFromFile`.
+        chroma (str): '420' or 'native', as for :class:`LoadDCTFromFile`
+            ('native' with subsampling '4:4:4' keeps full-resolution chroma).
     """
 
     def __init__(self,
                  quality: int = 75,
                  subsampling: str = '4:2:0',
                  keep_img: bool = False,
-                 backend: str = 'auto'):
+                 backend: str = 'auto',
+                 chroma: str = '420'):
         # Validate once, at build time, with a dummy image.
         encode_jpeg(np.zeros((8, 8, 3), np.uint8), quality, subsampling)
         self.quality = quality
         self.subsampling = subsampling
         self.keep_img = keep_img
         self.backend = resolve_backend(backend)
+        self.chroma = chroma
 
     def transform(self, results: dict) -> dict:
         img = results['img']
@@ -99,8 +125,8 @@ class JPEGToDCT(BaseTransform):
         data = encode_jpeg(img, self.quality, self.subsampling,
                            channel_order='bgr')
         name = f"{results.get('img_path', '<array>')} (re-encoded)"
-        store_coefficients(results,
-                           read_dct(data, name=name, backend=self.backend))
+        store_coefficients(
+            results, read_coefficients(data, name, self.backend, self.chroma))
         results['img_shape'] = img.shape[:2]
         if not self.keep_img:
             del results['img']
@@ -109,7 +135,8 @@ class JPEGToDCT(BaseTransform):
     def __repr__(self):
         return (f'{self.__class__.__name__}(quality={self.quality}, '
                 f"subsampling='{self.subsampling}', "
-                f"keep_img={self.keep_img}, backend='{self.backend}')")
+                f"keep_img={self.keep_img}, backend='{self.backend}', "
+                f"chroma='{self.chroma}')")
 
 
 @TRANSFORMS.register_module()
@@ -136,6 +163,7 @@ class DCTTestInput(BaseTransform):
         subsampling (str): re-encode chroma subsampling.
         backend (str): coefficient reader, as for :class:`LoadDCTFromFile`.
         backend_args (dict, optional): mmengine file backend arguments.
+        chroma (str): '420' or 'native', as for :class:`LoadDCTFromFile`.
     """
 
     PROTOCOLS = ('reencode', 'direct')
@@ -147,15 +175,17 @@ class DCTTestInput(BaseTransform):
                  quality: int = 75,
                  subsampling: str = '4:2:0',
                  backend: str = 'auto',
-                 backend_args: Optional[dict] = None):
+                 backend_args: Optional[dict] = None,
+                 chroma: str = '420'):
         if protocol not in self.PROTOCOLS:
             raise ValueError(f'protocol must be one of {self.PROTOCOLS}, '
                              f'got {protocol!r}')
         self.protocol = protocol
         self.backend_args = backend_args
-        self.read_original = LoadDCTFromFile(backend, backend_args)
+        self.read_original = LoadDCTFromFile(backend, backend_args, chroma)
         self.resize = Resize(scale=scale, keep_ratio=keep_ratio)
-        self.reencode = JPEGToDCT(quality, subsampling, backend=backend)
+        self.reencode = JPEGToDCT(
+            quality, subsampling, backend=backend, chroma=chroma)
 
     def transform(self, results: dict) -> dict:
         if self.protocol == 'direct':

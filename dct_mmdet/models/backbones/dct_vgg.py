@@ -28,7 +28,12 @@ class DCTVGG(BaseModule):
     (a 256-wide adapter and VGG's block-4 convs); ``merge='deconv'``: Cb and
     Cr each pass a 2x2 stride-2 transposed conv to the luma grid, are
     concatenated after Y (192 channels) with an input BN, then the ``y``
-    convs. Stage 1: 2x2 max pool, then (``late`` with ``chroma``) the
+    convs; ``merge='stack'`` (ITSC 2019, 4:4:4 input: Cb and Cr on the
+    luma grid): the three concatenated (192), input BN, a 1x1 conv with
+    ReLU to ``stem`` channels -- the ITSC 8x8 stride-8 conv over the
+    spatial block layout, which sees exactly one block's 3 x 64
+    coefficients (the ITSC BN normalises per component, ours per
+    coefficient) -- then the ``y`` convs. Stage 1: 2x2 max pool, then (``late`` with ``chroma``) the
     input-BN'd Cb+Cr concatenated, block 5's convs and a 2x2 max pool. At
     224 px: 28x28x512, then 7x7x512.
 
@@ -52,6 +57,10 @@ class DCTVGG(BaseModule):
             y=(256, 512, 512, 512), trunk=(512, 512, 512), chroma=False),
         'jpeg_deep_vgg_dct_deconv': dict(
             merge='deconv', y=(512, 512, 512), trunk=(512, 512, 512)),
+        # Deguerre et al., ITSC 2019: 4:4:4 input, a 196-wide block stem.
+        'itsc_vgg_dct': dict(
+            merge='stack', stem=196, y=(512, 512, 512),
+            trunk=(512, 512, 512)),
     }
 
     def __init__(self,
@@ -85,6 +94,11 @@ class DCTVGG(BaseModule):
             self.cr_deconv = nn.ConvTranspose2d(64, 64, 2, stride=2)
             self.input_norm = build_norm_layer(norm_cfg, 192)[1]
             y_in = 192
+        elif self.merge == 'stack':
+            self.input_norm = build_norm_layer(norm_cfg, 192)[1]
+            y_in = max(8, round(setting['stem'] * widen_factor))
+            self.stem = nn.Sequential(
+                nn.Conv2d(192, y_in, 1), nn.ReLU(inplace=True))
         else:
             self.y_norm = build_norm_layer(norm_cfg, 64)[1]
             y_in = 64
@@ -105,6 +119,11 @@ class DCTVGG(BaseModule):
                     self.cb_deconv(inputs['cb']),
                     self.cr_deconv(inputs['cr'])
                 ], dim=1))
+        elif self.merge == 'stack':
+            x = self.stem(
+                self.input_norm(
+                    torch.cat([inputs['y'], inputs['cb'], inputs['cr']],
+                              dim=1)))
         else:
             x = self.y_norm(inputs['y'])
         x = self.y_convs(x)

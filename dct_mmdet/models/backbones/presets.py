@@ -4,7 +4,7 @@
 From dct_inputs_and_backbones.md section 9: Gueguen et al. 2018 (uber_*),
 jpeg_deep (jpeg_deep_*), the INSA Rouen seed's README (its --archi names),
 DCTNet (measured on its 2x-upscaled 56x56 input, not on the 28x28 grid this
-preset sees).
+preset sees), ITSC 2019 (Deguerre et al.'s first VGG-DCT).
 """
 PUBLISHED_IMAGENET = {
     'uber_deconvolution_rfa': (76.06, 93.02),
@@ -26,4 +26,5 @@ PUBLISHED_IMAGENET = {
     'jpeg_deep_vgg_dct': (65.5, 86.4),
     'jpeg_deep_vgg_dct_y': (62.6, 84.6),
     'jpeg_deep_vgg_dct_deconv': (65.9, 86.7),
+    'itsc_vgg_dct': (42.0, 66.9),  # ITSC 2019, 4:4:4 input
 }

@@ -6,8 +6,9 @@ from mmengine.model import BaseDataPreprocessor
 from dct_mmdet.registry import MODELS
 
 COMPONENTS = ('y', 'cb', 'cr')
-# A luma block covers 8 px; a 4:2:0 chroma block covers 16 px.
-CHROMA_BLOCK_PX = 16
+# A luma block covers 8 px; a chroma block 16 px in 4:2:0, 8 px in 4:4:4.
+LUMA_BLOCK_PX = 8
+LUMA_BLOCKS_PER_CHROMA = {'4:2:0': 2, '4:4:4': 1}
 
 Stats = Optional[Dict[str, Union[float, Sequence[float]]]]
 
@@ -17,33 +18,46 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
     """Batch DCT inputs: cast to float, normalise, pad, set pixel metainfo.
 
     Each sample is ``dict(y=(64, hy, wy), cb=(64, hc, wc), cr=(64, hc, wc))``
-    with ``hy <= 2 * hc``. The batch pads chroma to the largest grid
-    (rounded up to ``pad_size_divisor`` pixels) and Y to exactly twice it,
-    with zeros after normalisation, so luma block ``(2i, 2j)`` and chroma
-    block ``(i, j)`` always cover the same pixels. ``batch_input_shape`` and
-    ``pad_shape`` are set in **pixels** (16 per chroma block), as anchors
-    and box coding expect.
+    with ``hy <= 2 * hc`` (4:2:0 chroma). The batch pads chroma to the
+    largest grid (rounded up to ``pad_size_divisor`` pixels) and Y to
+    exactly twice it, with zeros after normalisation, so luma block
+    ``(2i, 2j)`` and chroma block ``(i, j)`` always cover the same pixels.
+    With ``chroma_subsampling='4:4:4'`` (chroma read on its own full grid,
+    ``chroma='native'``) all three share one grid. ``batch_input_shape``
+    and ``pad_shape`` are set in **pixels** (16 or 8 per chroma block), as
+    anchors and box coding expect.
 
     Args:
         mean (dict, optional): per-component mean, a scalar or 64 values
             (one per frequency, raster order), e.g. ``dict(y=[...], cb=...,
             cr=...)``. Components left out are not shifted.
         std (dict, optional): per-component std, same form as ``mean``.
-        pad_size_divisor (int): pad the batch to a multiple of this many
-            pixels; a multiple of 16.
+        pad_size_divisor (int, optional): pad the batch to a multiple of
+            this many pixels, a multiple of the chroma block (default).
+        chroma_subsampling (str): '4:2:0' or '4:4:4', the chroma grid the
+            pipeline reads.
         non_blocking (bool): non-blocking host-to-device copies.
     """
 
     def __init__(self,
                  mean: Stats = None,
                  std: Stats = None,
-                 pad_size_divisor: int = CHROMA_BLOCK_PX,
+                 pad_size_divisor: Optional[int] = None,
+                 chroma_subsampling: str = '4:2:0',
                  non_blocking: bool = False):
         super().__init__(non_blocking)
-        if pad_size_divisor <= 0 or pad_size_divisor % CHROMA_BLOCK_PX:
+        if chroma_subsampling not in LUMA_BLOCKS_PER_CHROMA:
+            raise ValueError('chroma_subsampling must be one of '
+                             f'{tuple(LUMA_BLOCKS_PER_CHROMA)}, got '
+                             f'{chroma_subsampling!r}')
+        self.luma_scale = LUMA_BLOCKS_PER_CHROMA[chroma_subsampling]
+        self.chroma_block_px = LUMA_BLOCK_PX * self.luma_scale
+        pad_size_divisor = pad_size_divisor or self.chroma_block_px
+        if pad_size_divisor <= 0 or pad_size_divisor % self.chroma_block_px:
             raise ValueError('pad_size_divisor must be a positive multiple '
-                             f'of {CHROMA_BLOCK_PX}, got {pad_size_divisor}')
-        self.pad_blocks = pad_size_divisor // CHROMA_BLOCK_PX
+                             f'of {self.chroma_block_px}, got '
+                             f'{pad_size_divisor}')
+        self.pad_blocks = pad_size_divisor // self.chroma_block_px
         for name, stats in (('mean', mean), ('std', std)):
             for component, value in (stats or {}).items():
                 if component not in COMPONENTS:
@@ -63,19 +77,22 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
         for index, sample in enumerate(samples):
             (hy, wy), (hc, wc) = sample['y'].shape[-2:], \
                 sample['cb'].shape[-2:]
-            if hy > 2 * hc or wy > 2 * wc or \
+            scale = self.luma_scale
+            if hy > scale * hc or wy > scale * wc or \
                     sample['cr'].shape[-2:] != sample['cb'].shape[-2:]:
+                layout = '4:2:0' if scale == 2 else '4:4:4'
                 raise ValueError(
                     f'sample {index}: Y grid {(hy, wy)} and chroma grids '
                     f"{tuple(sample['cb'].shape[-2:])}/"
-                    f"{tuple(sample['cr'].shape[-2:])} are not 4:2:0 aligned")
+                    f"{tuple(sample['cr'].shape[-2:])} are not {layout} "
+                    'aligned')
             chroma_grids.append((self._round_up(hc), self._round_up(wc)))
         batch_hc = max(h for h, _ in chroma_grids)
         batch_wc = max(w for _, w in chroma_grids)
 
         inputs = {}
         for component in COMPONENTS:
-            scale = 2 if component == 'y' else 1
+            scale = self.luma_scale if component == 'y' else 1
             batch = samples[0][component].new_zeros(
                 (len(samples), 64, scale * batch_hc, scale * batch_wc),
                 dtype=torch.float32)
@@ -87,12 +104,11 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
 
         data_samples = data.get('data_samples')
         if data_samples is not None:
-            batch_input_shape = (CHROMA_BLOCK_PX * batch_hc,
-                                 CHROMA_BLOCK_PX * batch_wc)
+            px = self.chroma_block_px
             for sample, (hc, wc) in zip(data_samples, chroma_grids):
                 sample.set_metainfo({
-                    'batch_input_shape': batch_input_shape,
-                    'pad_shape': (CHROMA_BLOCK_PX * hc, CHROMA_BLOCK_PX * wc)
+                    'batch_input_shape': (px * batch_hc, px * batch_wc),
+                    'pad_shape': (px * hc, px * wc)
                 })
         return {'inputs': inputs, 'data_samples': data_samples}
 
