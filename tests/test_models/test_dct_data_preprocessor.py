@@ -73,3 +73,24 @@ def test_rejects_grids_that_are_not_420_aligned():
     bad['cb'] = bad['cb'][:, :3, :3]
     with pytest.raises(ValueError, match='not 4:2:0 aligned'):
         DCTDataPreprocessor()(dict(inputs=[bad]))
+
+
+def test_444_chroma_shares_the_luma_grid():
+    full = dict(
+        y=torch.ones((64, 38, 30), dtype=torch.int16),
+        cb=torch.full((64, 38, 30), 2, dtype=torch.int16),
+        cr=torch.full((64, 38, 30), 3, dtype=torch.int16))
+    data = dict(
+        inputs=[full, sample(19, 19)],  # 19x19 Y with 10x10 chroma
+        data_samples=[DetDataSample(), DetDataSample()])
+    with pytest.raises(ValueError, match='not 4:4:4 aligned'):
+        DCTDataPreprocessor(chroma_subsampling='4:4:4')(data)
+    data['inputs'][1] = {k: v[:, :20, :20] for k, v in full.items()}
+    out = DCTDataPreprocessor(chroma_subsampling='4:4:4')(data)
+    for component in ('y', 'cb', 'cr'):
+        assert out['inputs'][component].shape == (2, 64, 38, 30)
+    # 8 px per block for every component.
+    assert out['data_samples'][0].batch_input_shape == (304, 240)
+    assert out['data_samples'][1].pad_shape == (160, 160)
+    with pytest.raises(ValueError, match='chroma_subsampling'):
+        DCTDataPreprocessor(chroma_subsampling='4:1:1')
