@@ -207,3 +207,61 @@ class DCTTestInput(BaseTransform):
         return (f"{self.__class__.__name__}(protocol='{self.protocol}', "
                 f'resize={self.resize}, reencode={self.reencode}, '
                 f'read_original={self.read_original})')
+
+
+@TRANSFORMS.register_module()
+class JPEGToDCTUpscaled(BaseTransform):
+    """DCTNet's input (Xu et al., CVPR 2020): Y from ``img`` upsampled
+    ``luma_upscale`` times and JPEG-encoded, Cb and Cr from ``img``
+    upsampled twice as much, so that all three come on one grid of one
+    block per ``8 / luma_upscale`` pixels of ``img`` (a stride-4 input for
+    the stem-less ``dctnet_*`` ResNets at ``luma_upscale=2``, DCTNet's
+    detection setting; classification used 1 on a 448 px crop).
+
+    Bilinear upsampling, 4:2:0 encoding at ``quality`` (DCTNet: 100, with
+    TurboJPEG; PIL here). Pair with ``DCTDataPreprocessor(
+    chroma_subsampling='4:4:4', upscale=luma_upscale)``.
+
+    Args:
+        luma_upscale (int): 1 or 2.
+        quality (int): JPEG quality of both encodes.
+        keep_img (bool): keep ``img`` in the results.
+        backend (str): coefficient reader, as for :class:`LoadDCTFromFile`.
+    """
+
+    def __init__(self,
+                 luma_upscale: int = 2,
+                 quality: int = 100,
+                 keep_img: bool = False,
+                 backend: str = 'auto'):
+        if luma_upscale not in (1, 2):
+            raise ValueError(f'luma_upscale must be 1 or 2, got '
+                             f'{luma_upscale}')
+        self.luma_upscale = luma_upscale
+        self.encoder = JPEGToDCT(quality, keep_img=True, backend=backend)
+        self.keep_img = keep_img
+
+    def _read(self, img: np.ndarray, factor: int, name) -> dict:
+        if factor > 1:
+            img = mmcv.imrescale(img, float(factor), interpolation='bilinear')
+        return self.encoder(dict(img=img, img_path=name))
+
+    def transform(self, results: dict) -> dict:
+        img, name = results['img'], results.get('img_path')
+        luma = self._read(img, self.luma_upscale, name)
+        chroma = self._read(img, 2 * self.luma_upscale, name)
+        # Y came padded to twice a 4:2:0 chroma grid; the twice-upsampled
+        # image's chroma grid is the true luma grid.
+        height, width = chroma['dct_cb'].shape[:2]
+        results['dct_y'] = luma['dct_y'][:height, :width]
+        results['dct_cb'] = chroma['dct_cb']
+        results['dct_cr'] = chroma['dct_cr']
+        results['dct_grayscale'] = luma['dct_grayscale']
+        results['img_shape'] = img.shape[:2]
+        if not self.keep_img:
+            del results['img']
+        return results
+
+    def __repr__(self):
+        return (f'{self.__class__.__name__}(luma_upscale='
+                f'{self.luma_upscale}, encoder={self.encoder})')

@@ -23,9 +23,10 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
     exactly twice it, with zeros after normalisation, so luma block
     ``(2i, 2j)`` and chroma block ``(i, j)`` always cover the same pixels.
     With ``chroma_subsampling='4:4:4'`` (chroma read on its own full grid,
-    ``chroma='native'``) all three share one grid. ``batch_input_shape``
-    and ``pad_shape`` are set in **pixels** (16 or 8 per chroma block), as
-    anchors and box coding expect.
+    ``chroma='native'``, or DCTNet's upscaled input) all three share one
+    grid. ``batch_input_shape`` and ``pad_shape`` are set in **pixels** of
+    the image the pipeline resized (16 or 8 per chroma block, divided by
+    ``upscale``), as anchors and box coding expect.
 
     Args:
         mean (dict, optional): per-component mean, a scalar or 64 values
@@ -36,6 +37,9 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
             this many pixels, a multiple of the chroma block (default).
         chroma_subsampling (str): '4:2:0' or '4:4:4', the chroma grid the
             pipeline reads.
+        upscale (int): how much the pipeline upsampled the image before
+            encoding (:class:`JPEGToDCTUpscaled`'s ``luma_upscale``): a
+            block then covers ``8 / upscale`` pixels of the image.
         non_blocking (bool): non-blocking host-to-device copies.
     """
 
@@ -44,14 +48,17 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
                  std: Stats = None,
                  pad_size_divisor: Optional[int] = None,
                  chroma_subsampling: str = '4:2:0',
+                 upscale: int = 1,
                  non_blocking: bool = False):
         super().__init__(non_blocking)
         if chroma_subsampling not in LUMA_BLOCKS_PER_CHROMA:
             raise ValueError('chroma_subsampling must be one of '
                              f'{tuple(LUMA_BLOCKS_PER_CHROMA)}, got '
                              f'{chroma_subsampling!r}')
+        if upscale not in (1, 2, 4, 8):
+            raise ValueError(f'upscale must be 1, 2, 4 or 8, got {upscale}')
         self.luma_scale = LUMA_BLOCKS_PER_CHROMA[chroma_subsampling]
-        self.chroma_block_px = LUMA_BLOCK_PX * self.luma_scale
+        self.chroma_block_px = LUMA_BLOCK_PX * self.luma_scale // upscale
         pad_size_divisor = pad_size_divisor or self.chroma_block_px
         if pad_size_divisor <= 0 or pad_size_divisor % self.chroma_block_px:
             raise ValueError('pad_size_divisor must be a positive multiple '
