@@ -1,9 +1,10 @@
 from .dct_imagenet import DCTImageNet
-from .transforms import (DCTTestInput, JPEGToDCT, LoadDCTFromFile,
-                         PackClsInputs, PackDCTClsInputs, PackDCTInputs,
-                         ResizeShortEdge)
+from .transforms import (DCTTestInput, JPEGToDCT, JPEGToDCTUpscaled,
+                         LoadDCTFromFile, PackClsInputs, PackDCTClsInputs,
+                         PackDCTInputs, ResizeShortEdge)
 
 __all__ = [
-    'DCTImageNet', 'DCTTestInput', 'JPEGToDCT', 'LoadDCTFromFile',
-    'PackClsInputs', 'PackDCTClsInputs', 'PackDCTInputs', 'ResizeShortEdge'
+    'DCTImageNet', 'DCTTestInput', 'JPEGToDCT', 'JPEGToDCTUpscaled',
+    'LoadDCTFromFile', 'PackClsInputs', 'PackDCTClsInputs', 'PackDCTInputs',
+    'ResizeShortEdge'
 ]

@@ -1,8 +1,9 @@
 from .formatting import PackClsInputs, PackDCTClsInputs, PackDCTInputs
-from .loading import DCTTestInput, JPEGToDCT, LoadDCTFromFile
+from .loading import (DCTTestInput, JPEGToDCT, JPEGToDCTUpscaled,
+                      LoadDCTFromFile)
 from .resize import ResizeShortEdge
 
 __all__ = [
-    'DCTTestInput', 'JPEGToDCT', 'LoadDCTFromFile', 'PackClsInputs',
-    'PackDCTClsInputs', 'PackDCTInputs', 'ResizeShortEdge'
+    'DCTTestInput', 'JPEGToDCT', 'JPEGToDCTUpscaled', 'LoadDCTFromFile',
+    'PackClsInputs', 'PackDCTClsInputs', 'PackDCTInputs', 'ResizeShortEdge'
 ]
