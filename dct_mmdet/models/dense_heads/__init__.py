@@ -1,0 +1,3 @@
+from .rock_ssd_head import ROCKSSDHead
+
+__all__ = ['ROCKSSDHead']

@@ -1,0 +1,3 @@
+from .rock_prior_generator import ROCKPriorGenerator
+
+__all__ = ['ROCKPriorGenerator']
