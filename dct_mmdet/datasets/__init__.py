@@ -8,3 +8,6 @@ __all__ = [
     'LoadDCTFromFile', 'PackClsInputs', 'PackDCTClsInputs', 'PackDCTInputs',
     'ResizeShortEdge'
 ]
+from .nyuv2 import NYUV2_CLASSES, NYUV2_SCENES, NYUv2Dataset  # noqa: E402
+
+__all__ += ['NYUV2_CLASSES', 'NYUV2_SCENES', 'NYUv2Dataset']
