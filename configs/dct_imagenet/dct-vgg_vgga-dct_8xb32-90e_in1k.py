@@ -1,10 +1,9 @@
-# vggA_dct: the INSA Rouen seed; ImageNet with the insa protocol. The published VGG heads
-# are FC-4096 x2; this classifier pools globally before one FC.
+# vggA_dct: the INSA Rouen seed; ImageNet with the insa protocol.
 _base_ = [
-    '../_base_/models/dct-resnet_in1k.py',
+    '../_base_/models/dct-vgg_in1k.py',
     '../_base_/datasets/imagenet_dct_insa.py',
     '../_base_/schedules/imagenet_sgd-nesterov_90e.py',
     '../_base_/default_runtime.py'
 ]
-model = dict(backbone=dict(_delete_=True, type='DCTVGG', arch='vggA_dct'))
+model = dict(backbone=dict(arch='vggA_dct'))
 optim_wrapper = dict(optimizer=dict(lr=0.01))

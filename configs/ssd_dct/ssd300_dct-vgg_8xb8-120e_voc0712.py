@@ -1,6 +1,6 @@
 # SSD300 on jpeg_deep_vgg_dct (jpeg_deep, Deguerre et al., ICPR 2020), its
 # ImageNet classification checkpoint as backbone init (fc6/fc7 start
-# random: our classifier head is GAP + FC, not FC4096 x 2).
+# random; jpeg_deep subsampled its FC-4096 weights into them).
 # Published VOC07 test mAP (all-point): 48.9 trained on 07, 60.0 on "07+12".
 _base_ = [
     '../_base_/models/ssd300_dct-vgg.py',

@@ -8,7 +8,7 @@ import torch
 from mmengine.config import Config
 from PIL import Image
 
-from conftest import TOY_CONFIG, run_tool, smooth_image
+from conftest import REPO, TOY_CONFIG, run_tool, smooth_image
 from dct_mmdet.registry import DATASETS, MODELS
 from dct_mmdet.utils import register_all_modules
 
@@ -102,3 +102,22 @@ def test_classifier_trains_evaluates_and_feeds_a_detector(
     assert len(backbone) > 100
     for key, value in backbone.items():
         torch.testing.assert_close(value, trained[f'backbone.{key}'])
+
+
+def test_vgg_classifier_head_flattens_into_fc4096_layers():
+    cfg = Config.fromfile(
+        REPO / 'configs/dct_imagenet/dct-vgg_jpeg-deep-vgg-dct_8xb32-90e_in1k.py')
+    cfg.model.backbone.widen_factor = 0.0625
+    cfg.model.hidden_channels = (64, 48)
+    model = MODELS.build(cfg.model)
+    linear = [m for m in model.hidden if isinstance(m, torch.nn.Linear)]
+    assert [(m.in_features, m.out_features) for m in linear] == [
+        (32 * 7 * 7, 64), (64, 48)]
+    assert sum(isinstance(m, torch.nn.Dropout) for m in model.hidden) == 2
+    assert model.fc.in_features == 48 and model.fc.out_features == 1000
+    inputs = dict(
+        y=torch.randn(2, 64, 28, 28),
+        cb=torch.randn(2, 64, 14, 14),
+        cr=torch.randn(2, 64, 14, 14))
+    model.eval()
+    assert model(inputs).shape == (2, 1000)

@@ -1,4 +1,4 @@
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 import torch
 import torch.nn as nn
@@ -11,8 +11,11 @@ from dct_mmdet.registry import MODELS
 
 @MODELS.register_module()
 class DCTImageClassifier(BaseModel):
-    """Backbone -> global average pool -> linear -> softmax cross entropy,
-    for ImageNet pretraining of DCT backbones with the same tools.
+    """Backbone -> average pool -> [FC -> ReLU -> dropout]* -> linear ->
+    softmax cross entropy, for ImageNet pretraining of DCT backbones with
+    the same tools: global pooling for the ResNets; VGG's classifier
+    (``pool_size=7, hidden_channels=(4096, 4096), dropout=0.5``: flatten
+    7x7x512, FC-4096 x 2) for the VGG-DCT family.
 
     Parameters keep the ``backbone.`` prefix, so a detector loads a
     classification checkpoint with ``init_cfg=dict(type='Pretrained',
@@ -24,7 +27,11 @@ class DCTImageClassifier(BaseModel):
         num_classes (int): number of classes.
         in_channels (int, optional): width of that output (default: the
             backbone's ``stage_channels`` of its last ``out_indices``).
-        dropout (float): dropout before the linear layer.
+        pool_size (int): average-pool the output to this square grid and
+            flatten it (1: global pooling; 7 at 224 px: VGG's flatten).
+        hidden_channels (Sequence[int]): widths of hidden FC layers.
+        dropout (float): dropout after each hidden layer, or before the
+            linear layer when there is none.
         data_preprocessor (dict, optional): e.g. ``DCTDataPreprocessor``.
     """
 
@@ -32,6 +39,8 @@ class DCTImageClassifier(BaseModel):
                  backbone: dict,
                  num_classes: int,
                  in_channels: Optional[int] = None,
+                 pool_size: int = 1,
+                 hidden_channels: Sequence[int] = (),
                  dropout: float = 0.,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg=None):
@@ -41,18 +50,27 @@ class DCTImageClassifier(BaseModel):
         if in_channels is None:
             in_channels = self.backbone.stage_channels[
                 self.backbone.out_indices[-1]]
-        self.dropout = nn.Dropout(dropout) if dropout else nn.Identity()
-        self.fc = nn.Linear(in_channels, num_classes)
+        self.pool_size = pool_size
+        width = in_channels * pool_size**2
+        hidden = []
+        for channels in hidden_channels:
+            hidden += [nn.Linear(width, channels), nn.ReLU(inplace=True)]
+            hidden += [nn.Dropout(dropout)] if dropout else []
+            width = channels
+        if not hidden_channels and dropout:
+            hidden.append(nn.Dropout(dropout))
+        self.hidden = nn.Sequential(*hidden)
+        self.fc = nn.Linear(width, num_classes)
 
     def extract_feat(self, inputs) -> torch.Tensor:
         features = self.backbone(inputs)[-1]
-        return F.adaptive_avg_pool2d(features, 1).flatten(1)
+        return F.adaptive_avg_pool2d(features, self.pool_size).flatten(1)
 
     def forward(self,
                 inputs,
                 data_samples: Optional[List[BaseDataElement]] = None,
                 mode: str = 'tensor'):
-        logits = self.fc(self.dropout(self.extract_feat(inputs)))
+        logits = self.fc(self.hidden(self.extract_feat(inputs)))
         if mode == 'tensor':
             return logits
         if mode == 'loss':
