@@ -1,0 +1,32 @@
+# NYUv2 for ROCK on DCT inputs: rock-pytorch's augmentation on the lossless
+# images, then the published DCT protocol (JPEG quality 75, 4:2:0, read as
+# coefficients). The test images go through the same encoder at the same
+# quality as the converter's jpeg/ copies, so the network sees exactly the
+# coefficients of those files.
+_base_ = './nyuv2_rock.py'
+input_size = (480, 640)  # (H, W)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadROCKAnnotations', with_bbox=True),
+    dict(type='ROCKRandomCrop'),
+    dict(type='ROCKRandomFlip', prob=0.5),
+    dict(type='Resize', scale=input_size[::-1], keep_ratio=False),
+    dict(type='ROCKColorJitter'),
+    dict(type='ROCKAuxTargets', stride=16),
+    dict(type='JPEGToDCT', quality=75, subsampling='4:2:0'),
+    dict(type='PackROCKDCTInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=input_size[::-1], keep_ratio=False),
+    dict(type='LoadROCKAnnotations', with_bbox=True),
+    dict(type='ROCKAuxTargets', stride=16),
+    dict(type='JPEGToDCT', quality=75, subsampling='4:2:0'),
+    dict(
+        type='PackROCKDCTInputs',
+        meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                   'scale_factor', 'scene_label'))
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
