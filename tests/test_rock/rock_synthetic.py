@@ -85,8 +85,7 @@ def raw_names():
     return names
 
 
-def write_mat(path, names=None, drop_key=None):
-    names = names or raw_names()
+def write_mat(path, drop_key=None):
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, (NUM_IMAGES, 3, WIDTH, HEIGHT), np.uint8)
     maps = [label_maps(i) for i in range(NUM_IMAGES)]
@@ -100,7 +99,7 @@ def write_mat(path, names=None, drop_key=None):
         for key, value in arrays.items():
             if key != drop_key:
                 mat.create_dataset(key, data=value)
-        for key, strings in (('names', names), ('sceneTypes', SCENE_TYPES),
+        for key, strings in (('names', raw_names()), ('sceneTypes', SCENE_TYPES),
                              ('scenes', SCENES)):
             if key != drop_key:
                 mat.create_dataset(key, data=write_strings(mat, strings, key))
@@ -110,7 +109,7 @@ def write_mat(path, names=None, drop_key=None):
     return images
 
 
-def normal_image(index):
+def normal_image():
     """Encoded normals: facing the camera, tilted right in the left half."""
     normals = np.zeros((HEIGHT, WIDTH, 3), np.float32)
     normals[..., 2] = 1
@@ -138,7 +137,7 @@ def write_nyuv2(root: Path, drop_key=None) -> dict:
     mask[:, -4:] = 0
     for index in range(NUM_IMAGES):
         cv2.imwrite(str(paths['normals'] / 'normals' / f'{index:04d}.png'),
-                    normal_image(index)[..., ::-1])
+                    normal_image()[..., ::-1])
         cv2.imwrite(str(paths['normals'] / 'masks' / f'{index:04d}.png'),
                     mask)
     paths['val_split'].write_text('\n'.join(VAL_SCENES) + '\n')
