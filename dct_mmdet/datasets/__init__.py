@@ -1,13 +1,15 @@
 from .dct_imagenet import DCTImageNet
+from .nyuv2 import NYUV2_CLASSES, NYUV2_SCENES, NYUv2Dataset
 from .transforms import (DCTTestInput, JPEGToDCT, JPEGToDCTUpscaled,
-                         LoadDCTFromFile, PackClsInputs, PackDCTClsInputs,
-                         PackDCTInputs, ResizeShortEdge)
+                         LoadDCTFromFile, LoadROCKAnnotations, PackClsInputs,
+                         PackDCTClsInputs, PackDCTInputs, PackROCKDCTInputs,
+                         PackROCKInputs, ResizeShortEdge, ROCKAuxTargets,
+                         ROCKColorJitter, ROCKRandomCrop, ROCKRandomFlip)
 
 __all__ = [
     'DCTImageNet', 'DCTTestInput', 'JPEGToDCT', 'JPEGToDCTUpscaled',
-    'LoadDCTFromFile', 'PackClsInputs', 'PackDCTClsInputs', 'PackDCTInputs',
-    'ResizeShortEdge'
+    'LoadDCTFromFile', 'LoadROCKAnnotations', 'NYUV2_CLASSES',
+    'NYUV2_SCENES', 'NYUv2Dataset', 'PackClsInputs', 'PackDCTClsInputs',
+    'PackDCTInputs', 'PackROCKDCTInputs', 'PackROCKInputs', 'ROCKAuxTargets',
+    'ROCKColorJitter', 'ROCKRandomCrop', 'ROCKRandomFlip', 'ResizeShortEdge'
 ]
-from .nyuv2 import NYUV2_CLASSES, NYUV2_SCENES, NYUv2Dataset  # noqa: E402
-
-__all__ += ['NYUV2_CLASSES', 'NYUV2_SCENES', 'NYUv2Dataset']

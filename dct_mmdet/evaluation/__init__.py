@@ -1,3 +1,3 @@
-from .metrics import DCTAccuracy, VOCAllModesMetric
+from .metrics import DCTAccuracy, ROCKMetric, VOCAllModesMetric
 
-__all__ = ['DCTAccuracy', 'VOCAllModesMetric']
+__all__ = ['DCTAccuracy', 'ROCKMetric', 'VOCAllModesMetric']

@@ -2,16 +2,13 @@ from .formatting import PackClsInputs, PackDCTClsInputs, PackDCTInputs
 from .loading import (DCTTestInput, JPEGToDCT, JPEGToDCTUpscaled,
                       LoadDCTFromFile)
 from .resize import ResizeShortEdge
+from .rock_formatting import PackROCKDCTInputs, PackROCKInputs
+from .rock_transforms import (LoadROCKAnnotations, ROCKAuxTargets,
+                              ROCKColorJitter, ROCKRandomCrop, ROCKRandomFlip)
 
 __all__ = [
     'DCTTestInput', 'JPEGToDCT', 'JPEGToDCTUpscaled', 'LoadDCTFromFile',
-    'PackClsInputs', 'PackDCTClsInputs', 'PackDCTInputs', 'ResizeShortEdge'
-]
-from .rock_formatting import PackROCKDCTInputs, PackROCKInputs  # noqa: E402
-from .rock_transforms import (LoadROCKAnnotations, ROCKAuxTargets,  # noqa
-                              ROCKColorJitter, ROCKRandomCrop, ROCKRandomFlip)
-
-__all__ += [
-    'LoadROCKAnnotations', 'PackROCKDCTInputs', 'PackROCKInputs',
-    'ROCKAuxTargets', 'ROCKColorJitter', 'ROCKRandomCrop', 'ROCKRandomFlip'
+    'LoadROCKAnnotations', 'PackClsInputs', 'PackDCTClsInputs',
+    'PackDCTInputs', 'PackROCKDCTInputs', 'PackROCKInputs', 'ROCKAuxTargets',
+    'ROCKColorJitter', 'ROCKRandomCrop', 'ROCKRandomFlip', 'ResizeShortEdge'
 ]

@@ -1,7 +1,5 @@
 from .accuracy import DCTAccuracy
+from .rock_metric import ROCKMetric
 from .voc_metric import VOCAllModesMetric
 
-__all__ = ['DCTAccuracy', 'VOCAllModesMetric']
-from .rock_metric import ROCKMetric  # noqa: E402
-
-__all__ += ['ROCKMetric']
+__all__ = ['DCTAccuracy', 'ROCKMetric', 'VOCAllModesMetric']

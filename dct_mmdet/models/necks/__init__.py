@@ -1,6 +1,4 @@
+from .rock_neck import ROCKNeck
 from .ssd_extras_neck import SSDExtrasNeck
 
-__all__ = ['SSDExtrasNeck']
-from .rock_neck import ROCKNeck  # noqa: E402
-
-__all__ += ['ROCKNeck']
+__all__ = ['ROCKNeck', 'SSDExtrasNeck']
