@@ -2,15 +2,9 @@
 # ImageNet classification checkpoint as backbone init (fc6/fc7 start
 # random; jpeg_deep subsampled its FC-4096 weights into them).
 # Published COCO mAP@[.5:.95]: 14.4.
-_base_ = [
-    '../_base_/models/ssd300_dct-vgg.py',
-    '../_base_/datasets/coco_dct.py',
-    '../_base_/schedules/sgd_ssd-coco-24e.py', '../_base_/default_runtime.py'
-]
+_base_ = './ssd300_dct-vgg_8xb8-120e_coco.py'
 model = dict(
     backbone=dict(
         arch='jpeg_deep_vgg_dct_y',
         init_cfg=dict(
-            type='Pretrained',
-            prefix='backbone.',
             checkpoint='work_dirs/dct-vgg_jpeg-deep-vgg-dct-y_8xb32-90e_in1k/epoch_90.pth')))
