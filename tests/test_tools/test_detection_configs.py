@@ -113,3 +113,26 @@ def test_config_trains_one_iteration_and_predicts(path, voc_root, toy_root):
         scores = metric.evaluate(1)
         assert 0 <= scores['pascal_voc/mAP_area'] <= 1
         assert 0 <= scores['pascal_voc/mAP_11points'] <= 1
+
+
+def pretrained_dct_backbone(path):
+    backbone = Config.fromfile(path).model.backbone
+    init = backbone.get('init_cfg') or {}
+    return backbone.type in ('DCTResNet', 'DCTVGG') and \
+        init.get('type') == 'Pretrained'
+
+
+@pytest.mark.parametrize(
+    'path', [p for p in DETECTION_CONFIGS if pretrained_dct_backbone(p)],
+    ids=lambda p: p.stem)
+def test_backbone_init_is_the_matching_classification_run(path):
+    """A DCT detector starts from what `tools/train.py` writes for the
+    ImageNet config of the same backbone."""
+    backbone = Config.fromfile(path).model.backbone
+    work_dir, checkpoint = Path(backbone.init_cfg.checkpoint).parts[-2:]
+    classification = Config.fromfile(
+        REPO / 'configs/dct_imagenet' / f'{work_dir}.py')
+    assert backbone.init_cfg.prefix == 'backbone.'
+    assert classification.model.backbone.arch == backbone.arch
+    assert checkpoint == \
+        f'epoch_{classification.train_cfg.max_epochs}.pth'
