@@ -37,9 +37,9 @@ demo: $(STAMP)
 	$(PY) tools/train.py $(DEMO_CONFIG) --work-dir $(DEMO_DIR) --resume
 	$(PY) tools/test.py $(DEMO_CONFIG) "$$(cat $(DEMO_DIR)/last_checkpoint)" \
 		--work-dir $(DEMO_DIR)/test
-	$(PY) tools/misc/show_detections.py $(DEMO_CONFIG) \
+	$(PY) demo/image_demo.py $(DEMO_CONFIG) \
 		"$$(cat $(DEMO_DIR)/last_checkpoint)" data/toy/val/val_0006.jpg \
-		--out $(DEMO_DIR)/detections.png
+		--out-dir $(DEMO_DIR)
 
 benchmark: $(STAMP)
 	$(PY) tools/misc/make_toy_dataset.py data/toy

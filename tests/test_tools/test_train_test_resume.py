@@ -56,12 +56,11 @@ def test_resume_continues_from_the_saved_epoch(trained, toy_root, tmp_path):
     assert 'resumed epoch: 2, iter: 8' in log
 
 
-def test_show_detections_writes_a_picture(trained, toy_root, tmp_path):
+def test_image_demo_draws_a_trained_model(trained, toy_root, tmp_path):
     work_dir, _ = trained
-    picture = tmp_path / 'det.png'
     image = sorted((toy_root / 'val').glob('*.jpg'))[0]
-    log = run_tool('tools/misc/show_detections.py', CONFIG,
-                   work_dir / 'epoch_1.pth', image, '--out', picture,
-                   '--score-thr', '0.0', '--cfg-options', *MODEL_OPTIONS)
+    log = run_tool('demo/image_demo.py', CONFIG, work_dir / 'epoch_1.pth',
+                   image, '--out-dir', tmp_path, '--score-thr', '0.0',
+                   '--cfg-options', *MODEL_OPTIONS)
     assert 'detections with score >= 0.0' in log
-    assert picture.stat().st_size > 1000
+    assert (tmp_path / f'{image.stem}.png').stat().st_size > 1000

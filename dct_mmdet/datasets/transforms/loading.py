@@ -42,7 +42,8 @@ class LoadDCTFromFile(BaseTransform):
     :func:`dct_mmdet.apis.inference_dct_detector`) is read instead of the
     file when set, so that bytes from a request need no temporary file.
 
-    Sets the ``dct_*`` keys and ``img_shape``/``ori_shape`` (pixels). A file
+    Sets the ``dct_*`` keys, ``img_shape``/``ori_shape`` (pixels) and
+    ``scale_factor`` (1: the network sees the stored size). A file
     that cannot give trustworthy coefficients (truncated, CMYK, not a
     JPEG, ...) raises :class:`dct_mmdet.codec.JPEGReadError` naming it.
 
@@ -74,6 +75,8 @@ class LoadDCTFromFile(BaseTransform):
         store_coefficients(results, coeffs)
         results['img_shape'] = (coeffs.height, coeffs.width)
         results['ori_shape'] = (coeffs.height, coeffs.width)
+        # The stored size is the network's: boxes need no rescaling.
+        results['scale_factor'] = (1.0, 1.0)
         return results
 
     def __repr__(self):
@@ -189,9 +192,7 @@ class DCTTestInput(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         if self.protocol == 'direct':
-            results = self.read_original(results)
-            results['scale_factor'] = (1.0, 1.0)
-            return results
+            return self.read_original(results)
         data = results.get('img_bytes')
         name = str(results.get('img_path') or '<bytes>')
         if data is None:

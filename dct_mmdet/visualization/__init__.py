@@ -1,0 +1,3 @@
+from .draw import draw_detections
+
+__all__ = ['draw_detections']

@@ -1,0 +1,44 @@
+"""benchmark.py (DCT vs RGB, network and end to end) and get_flops.py."""
+import re
+
+from conftest import TOY_CONFIG, run_tool
+
+RGB_TOY_CONFIG = 'configs/ssd_dct/ssd300_r50-rgb-w025_1xb8-24e_toy.py'
+TINY_DCT = [
+    'model.backbone.widen_factor=0.125', 'model.neck.in_channels=[48,256]',
+    'model.neck.out_channels=[48,256,64,32,32,32]',
+    'model.bbox_head.in_channels=[48,256,64,32,32,32]'
+]
+TINY_RGB = [
+    'model.backbone.widen_factor=0.125', 'model.neck.in_channels=[64,256]',
+    'model.neck.out_channels=[64,256,64,32,32,32]',
+    'model.bbox_head.in_channels=[64,256,64,32,32,32]'
+]
+
+
+def test_benchmark_prints_both_models_and_the_ratios():
+    log = run_tool('tools/analysis_tools/benchmark.py', TOY_CONFIG,
+                   RGB_TOY_CONFIG, '--images', 'generated', '--num-images',
+                   4, '--batch-size', 2, '--warmup', 1, '--repeats', 2,
+                   '--dct-cfg-options', *TINY_DCT, '--rgb-cfg-options',
+                   *TINY_RGB)
+    assert '4 images (generated 500x375)' in log
+    for label in ('DCT', 'RGB'):
+        row = re.search(rf'^\| {label} \| `[^`]+` \|(.*)$', log, re.M)
+        figures = [float(v) for v in row.group(1).split('|')[:-1]]
+        assert len(figures) == 6 and all(v > 0 for v in figures)
+    ratios = re.search(r'^\| DCT/RGB speed \|.*?([\d.]+)x \|.*?([\d.]+)x '
+                       r'\|.*?([\d.]+)x \|$', log, re.M)
+    assert ratios and all(float(v) > 0 for v in ratios.groups())
+
+
+def test_get_flops_counts_dct_and_444_inputs():
+    log = run_tool('tools/analysis_tools/get_flops.py',
+                   'configs/ssd_dct/ssd300_dct-lcrfa-thinner_8xb8-120e_voc0712.py')
+    assert "y (64, 38, 38), cb (64, 19, 19)" in log
+    assert re.search(r'params: 31\.0\d\d M', log)
+    macs = float(re.search(r'MACs: ([\d.]+) G', log).group(1))
+    assert 5 < macs < 30
+    log = run_tool('tools/analysis_tools/get_flops.py',
+                   'configs/ssd_dct/ssd300_dct-itsc-vgg_8xb8-120e_voc0712.py')
+    assert "y (64, 38, 38), cb (64, 38, 38)" in log
