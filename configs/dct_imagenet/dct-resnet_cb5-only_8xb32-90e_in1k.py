@@ -1,6 +1,7 @@
-# cb5_only: the INSA Rouen seed; ImageNet with the insa protocol.
+# INSA Rouen seed, experiment 8: cb5_only (the 1024-channel merge enters
+# res5a) with ImageNet RGB weights in res5; insa protocol.
 _base_ = [
-    '../_base_/models/dct-resnet_in1k.py',
+    '../_base_/models/dct-resnet-insa_in1k.py',
     '../_base_/datasets/imagenet_dct_insa.py',
     '../_base_/schedules/imagenet_sgd-nesterov_90e.py',
     '../_base_/default_runtime.py'

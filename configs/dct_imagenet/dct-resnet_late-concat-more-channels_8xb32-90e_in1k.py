@@ -1,6 +1,7 @@
-# late_concat_more_channels: the INSA Rouen seed; ImageNet with the insa protocol.
+# INSA Rouen seed, experiment 5: late_concat_more_channels (early Y blocks
+# 768 wide) with ImageNet RGB weights in res3b-res5c; insa protocol, lr 0.01.
 _base_ = [
-    '../_base_/models/dct-resnet_in1k.py',
+    '../_base_/models/dct-resnet-insa_in1k.py',
     '../_base_/datasets/imagenet_dct_insa.py',
     '../_base_/schedules/imagenet_sgd-nesterov_90e.py',
     '../_base_/default_runtime.py'

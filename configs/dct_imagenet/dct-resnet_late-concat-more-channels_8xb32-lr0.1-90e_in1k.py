@@ -1,8 +1,3 @@
-# late_concat_more_channels: the INSA Rouen seed; ImageNet with the insa protocol.
-_base_ = [
-    '../_base_/models/dct-resnet_in1k.py',
-    '../_base_/datasets/imagenet_dct_insa.py',
-    '../_base_/schedules/imagenet_sgd-nesterov_90e.py',
-    '../_base_/default_runtime.py'
-]
-model = dict(backbone=dict(arch='late_concat_more_channels'))
+# INSA Rouen seed, experiment 6: experiment 5 with lr 0.1, weight decay 1e-4.
+_base_ = './dct-resnet_late-concat-more-channels_8xb32-90e_in1k.py'
+optim_wrapper = dict(optimizer=dict(lr=0.1, weight_decay=1e-4))

@@ -1,6 +1,7 @@
-# resnet_rgb: the INSA Rouen seed's RGB ResNet-50 baseline, on pixels.
+# INSA Rouen seed, experiment 3: its RGB ResNet-50 baseline (resnet_rgb) on
+# pixels, from ImageNet RGB weights; insa protocol.
 _base_ = [
-    '../_base_/models/dct-resnet_in1k.py',
+    '../_base_/models/dct-resnet-insa_in1k.py',
     '../_base_/datasets/imagenet_rgb_insa.py',
     '../_base_/schedules/imagenet_sgd-nesterov_90e.py',
     '../_base_/default_runtime.py'

@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+import yaml
 import torch
 from mmengine.config import Config
 from PIL import Image
@@ -121,3 +122,48 @@ def test_vgg_classifier_head_flattens_into_fc4096_layers():
         cr=torch.randn(2, 64, 14, 14))
     model.eval()
     assert model(inputs).shape == (2, 1000)
+
+
+# The INSA seed's ImageNet table (reference §7.1): experiment -> backbone,
+# RGB-initialised?, lr, published top-1 / top-5 (%).
+INSA_EXPERIMENTS = {
+    1: ('uber_late_concat_rfa_thinner', False, 0.01, 52.5, 76.8),
+    2: ('resnet_rgb', False, 0.01, 51.9, 76.1),
+    3: ('resnet_rgb', True, 0.01, 67.5, 88.5),
+    4: ('late_concat_rfa_thinner', True, 0.01, 61.2, 83.4),
+    5: ('late_concat_more_channels', True, 0.01, 61.8, 83.8),
+    6: ('late_concat_more_channels', True, 0.1, 62.1, 84.3),
+    7: ('up_sampling_rfa', True, 0.01, 67.8, 87.8),
+    8: ('cb5_only', True, 0.01, 61.4, 83.9),
+    9: ('y_cb4_cbcr_cb5', True, 0.01, 60.8, 83.2),
+    10: ('deconv', True, 0.01, 68.4, 88.7),
+}
+
+
+def test_every_insa_experiment_has_its_config():
+    """Each row of the seed's table is one config with its backbone, RGB
+    init, learning rate and published accuracy in the metafile."""
+    models = yaml.safe_load(
+        (REPO / 'configs/dct_imagenet/metafile.yml').read_text())['Models']
+    by_experiment = {
+        m['Metadata']['INSA experiment']: m
+        for m in models if 'INSA experiment' in m['Metadata']
+    }
+    assert sorted(by_experiment) == sorted(INSA_EXPERIMENTS)
+    for number, (arch, rgb_init, lr, top1, top5) in INSA_EXPERIMENTS.items():
+        entry = by_experiment[number]
+        cfg = Config.fromfile(REPO / entry['Config'])
+        backbone = cfg.model.backbone
+        assert (backbone.arch, entry['Metadata']['Backbone']) == (arch, arch)
+        assert bool(backbone.get('rgb_pretrained')) == rgb_init, number
+        assert cfg.optim_wrapper.optimizer.lr == lr, number
+        assert cfg.optim_wrapper.optimizer.nesterov, number
+        # The seed's protocol: shorter side 224, PIL quality-75 re-encode.
+        steps = {t.type: t for t in cfg.train_dataloader.dataset.pipeline}
+        assert steps['ResizeShortEdge'].scale == 224
+        assert ('JPEGToDCT' in steps) == (arch != 'resnet_rgb'), number
+        if arch != 'resnet_rgb':
+            assert steps['JPEGToDCT'].quality == 75
+        published = entry['Metadata']['Published']
+        assert (published['Top 1 Accuracy'],
+                published['Top 5 Accuracy']) == (top1, top5), number

@@ -1,0 +1,3 @@
+# INSA Rouen seed, experiment 2: its RGB ResNet-50 baseline from scratch.
+_base_ = './resnet50_rgb_8xb32-90e_in1k.py'
+model = dict(backbone=dict(rgb_pretrained=None))
