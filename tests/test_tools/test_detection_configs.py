@@ -106,6 +106,16 @@ def test_config_trains_one_iteration_and_predicts(path, voc_root, toy_root):
     if len(pred):  # boxes come back in the original image's pixels
         assert pred.bboxes[:, 2].max() <= width + 1e-3
         assert pred.bboxes[:, 3].max() <= height + 1e-3
+    # SSD300's six grids and 8732 anchors on the 300x300 training batch,
+    # in the head's outputs and in its prior generator alike.
+    with torch.no_grad():
+        inputs = model.data_preprocessor(batch, True)['inputs']
+        _, bbox_preds = model(inputs, mode='tensor')
+    grids = [tuple(b.shape[-2:]) for b in bbox_preds]
+    assert grids == [(38, 38), (19, 19), (10, 10), (5, 5), (3, 3), (1, 1)]
+    assert sum(b[0].numel() // 4 for b in bbox_preds) == 8732
+    priors = model.bbox_head.prior_generator.grid_priors(grids, device='cpu')
+    assert sum(len(p) for p in priors) == 8732
     if 'VOC' in cfg.val_evaluator.type:
         metric = METRICS.build(cfg.val_evaluator)
         metric.dataset_meta = test_set.metainfo

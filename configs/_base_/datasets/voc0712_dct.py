@@ -1,5 +1,6 @@
 # Pascal VOC 07+12 trainval -> VOC07 test, DCT input (ssd300_pipelines.py).
-# voc07_dct.py and the *_rgb.py bases reuse the split variables below.
+# The *_voc07 configs train on voc07_trainval alone; voc0712_rgb.py reuses
+# the split variables below.
 _base_ = './ssd300_pipelines.py'
 dataset_type = 'VOCDataset'
 data_root = 'data/VOCdevkit/'
