@@ -7,7 +7,8 @@ from mmengine.dataset import Compose
 
 from conftest import jpeg_bytes, smooth_image
 from dct_mmdet.codec import JPEGReadError, read_dct
-from dct_mmdet.datasets import JPEGToDCT, LoadDCTFromFile, PackDCTInputs
+from dct_mmdet.datasets import (DCTTestInput, JPEGToDCT, LoadDCTFromFile,
+                                PackDCTInputs)
 from dct_mmdet.utils import register_all_modules
 
 register_all_modules()
@@ -33,6 +34,26 @@ def test_load_dct_from_file_names_a_truncated_file(tmp_path):
     path.write_bytes(jpeg_bytes(100, 100)[:400])
     with pytest.raises(JPEGReadError, match='broken.jpg: truncated'):
         LoadDCTFromFile()(dict(img_path=str(path)))
+
+
+@pytest.mark.parametrize('protocol', ['reencode', 'direct'])
+def test_test_input_names_a_cut_jpeg(tmp_path, protocol):
+    """A file cut in its scan and closed with an end marker: OpenCV alone
+    decodes it (grey rows, a libjpeg warning on stderr)."""
+    cut = jpeg_bytes(160, 160, quality=90)[:-1500] + b'\xff\xd9'
+    path = tmp_path / 'cut.jpg'
+    path.write_bytes(cut)
+    step = DCTTestInput(protocol=protocol)
+    message = 'libjpeg: Corrupt JPEG data: premature end of data segment'
+    with pytest.raises(JPEGReadError, match=f'cut.jpg: {message}'):
+        step(dict(img_path=str(path)))
+    with pytest.raises(JPEGReadError, match=f'<bytes>: {message}'):
+        step(dict(img_bytes=cut, img_path=None))
+    # The same bytes, whole, go through.
+    whole = step(dict(img_bytes=jpeg_bytes(160, 160, quality=90),
+                      img_path=None))
+    assert whole['dct_y'].shape[:2] == ((38, 38) if protocol == 'reencode'
+                                        else (20, 20))
 
 
 def test_jpeg_to_dct_after_pixel_transforms(tmp_path):

@@ -156,7 +156,9 @@ class DCTTestInput(BaseTransform):
 
     The image comes from ``results['img_bytes']`` when set (in-memory JPEG
     data, see :func:`dct_mmdet.apis.inference_dct_detector`), otherwise from
-    the file at ``img_path``.
+    the file at ``img_path``. Under both protocols a truncated or corrupt
+    JPEG raises :class:`JPEGReadError` (``'reencode'`` checks it with a
+    strict coefficient read before decoding).
 
     Args:
         protocol (str): 'reencode' or 'direct'.
@@ -197,6 +199,12 @@ class DCTTestInput(BaseTransform):
         name = str(results.get('img_path') or '<bytes>')
         if data is None:
             data = fileio.get(name, backend_args=self.backend_args)
+        if data[:2] == b'\xff\xd8':
+            # OpenCV decodes a truncated or corrupt JPEG without a word
+            # (grey rows): a strict read of its coefficients refuses it,
+            # naming the file, before the decode.
+            read_coefficients(data, name, self.read_original.backend,
+                              self.read_original.chroma)
         img = mmcv.imfrombytes(data, flag='color', channel_order='bgr')
         if img is None:
             raise JPEGReadError(name, 'cannot be decoded as an image')
