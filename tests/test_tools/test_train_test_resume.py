@@ -2,11 +2,14 @@
 resume, and draw detections."""
 import json
 import re
+import shutil
+import subprocess
+import sys
 
 import pytest
 import torch
 
-from conftest import TOY_CONFIG as CONFIG
+from conftest import REPO, TOY_CONFIG as CONFIG
 from conftest import MODEL_OPTIONS, run_tool, toy_options as options
 
 @pytest.fixture(scope='module')
@@ -64,3 +67,31 @@ def test_image_demo_draws_a_trained_model(trained, toy_root, tmp_path):
                    '--cfg-options', *MODEL_OPTIONS)
     assert 'detections with score >= 0.0' in log
     assert (tmp_path / f'{image.stem}.png').stat().st_size > 1000
+
+
+def test_image_demo_draws_every_jpeg_of_a_folder(trained, toy_root, tmp_path):
+    work_dir, _ = trained
+    folder = tmp_path / 'images'
+    folder.mkdir()
+    images = sorted((toy_root / 'val').glob('*.jpg'))[:2]
+    for image in images:
+        shutil.copy(image, folder / image.name.replace('.jpg', '.JPEG'))
+    (folder / 'notes.txt').write_text('not an image')
+    out_dir = tmp_path / 'out'
+    log = run_tool('demo/image_demo.py', CONFIG, work_dir / 'epoch_1.pth',
+                   folder, '--out-dir', out_dir, '--score-thr', '0.0',
+                   '--cfg-options', *MODEL_OPTIONS)
+    assert re.search(r'\[1/2\] \d+ detections', log)
+    assert re.search(r'\[2/2\] \d+ detections', log)
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(
+        f'{image.stem}.png' for image in images)
+    # A broken file stops the run with an error that names it.
+    broken = folder / 'broken.jpg'
+    broken.write_bytes(images[0].read_bytes()[:300])
+    result = subprocess.run(
+        [sys.executable, 'demo/image_demo.py', CONFIG,
+         str(work_dir / 'epoch_1.pth'), str(folder), '--out-dir',
+         str(out_dir), '--cfg-options', *MODEL_OPTIONS],
+        cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0
+    assert f'failed to load image: {broken}' in result.stderr
