@@ -152,3 +152,37 @@ def test_dct_backbone_gives_the_stride_16_map():
         (cls_scores, _), aux = model._forward(inputs)
     assert cls_scores[0].shape[-2:] == (30, 40)
     assert aux['normals'].shape == (1, 3, 30, 40)
+
+
+def test_detector_weights_scene_depth_normals_by_3_3_30(monkeypatch):
+    """Known auxiliary predictions: scene CE (uniform logits: ln 27) x3,
+    depth smooth-L1 on log-depth (|diff| 0.5: 0.125) x3, normals opposite
+    to the target (1 - cos + L2 = 2 + 4) x30."""
+    from mmengine.structures import InstanceData, PixelData
+    model = tiny()
+    with torch.no_grad():
+        feats, _ = model.extract_feat(torch.randn(1, 3, 480, 640))
+    target_normals = torch.zeros(3, 30, 40)
+    target_normals[2] = 1
+    aux = dict(
+        scene=torch.zeros(1, 27),
+        depth=torch.zeros(1, 1, 30, 40),
+        normals=-target_normals[None])
+    monkeypatch.setattr(model, 'extract_feat', lambda inputs: (feats, aux))
+    sample = DetDataSample(
+        metainfo=dict(
+            img_shape=(480, 640),
+            batch_input_shape=(480, 640),
+            pad_shape=(480, 640),
+            scene_label=5))
+    sample.gt_instances = InstanceData(
+        bboxes=torch.tensor([[100., 80., 300., 260.]]),
+        labels=torch.tensor([3]))
+    sample.gt_depth = PixelData(data=torch.full((1, 30, 40), math.exp(0.5)))
+    sample.gt_normals = PixelData(
+        data=target_normals, valid=torch.ones(1, 30, 40, dtype=torch.bool))
+    losses = model.loss(None, [sample])
+    assert float(losses['loss_scene']) == pytest.approx(3 * math.log(27))
+    assert float(losses['loss_depth']) == pytest.approx(3 * 0.125)
+    assert float(losses['loss_normals']) == pytest.approx(30 * 6)
+    assert {'loss_cls', 'loss_bbox'} <= set(losses)
