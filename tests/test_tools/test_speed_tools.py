@@ -1,6 +1,8 @@
 """benchmark.py (DCT vs RGB, network and end to end) and get_flops.py."""
 import re
 
+import pytest
+
 from conftest import TOY_CONFIG, run_tool
 
 RGB_TOY_CONFIG = 'configs/ssd_dct/ssd300_r50-rgb-w025_1xb8-24e_toy.py'
@@ -23,13 +25,22 @@ def test_benchmark_prints_both_models_and_the_ratios():
                    '--dct-cfg-options', *TINY_DCT, '--rgb-cfg-options',
                    *TINY_RGB)
     assert '4 images (generated 500x375)' in log
+    figures = {}
     for label in ('DCT', 'RGB'):
         row = re.search(rf'^\| {label} \| `[^`]+` \|(.*)$', log, re.M)
-        figures = [float(v) for v in row.group(1).split('|')[:-1]]
-        assert len(figures) == 6 and all(v > 0 for v in figures)
+        values = [float(v) for v in row.group(1).split('|')[:-1]]
+        assert len(values) == 6 and all(v > 0 for v in values)
+        params, network, fps, total, images_per_s, before_model = values
+        assert fps == pytest.approx(1000 / network, rel=0.01)
+        assert images_per_s == pytest.approx(1000 / total, rel=0.01)
+        assert before_model < total
+        figures[label] = (network, total, before_model)
     ratios = re.search(r'^\| DCT/RGB speed \|.*?([\d.]+)x \|.*?([\d.]+)x '
                        r'\|.*?([\d.]+)x \|$', log, re.M)
-    assert ratios and all(float(v) > 0 for v in ratios.groups())
+    # Each ratio is the RGB time over the DCT time of the rows above.
+    for ratio, dct, rgb in zip(ratios.groups(), figures['DCT'],
+                               figures['RGB']):
+        assert float(ratio) == pytest.approx(rgb / dct, rel=0.03, abs=0.01)
 
 
 def test_get_flops_counts_dct_and_444_inputs():
