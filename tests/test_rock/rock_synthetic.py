@@ -172,12 +172,17 @@ TINY_MODEL = [
     'model.neck.in_channels=256', 'model.neck.widen_factor=0.0625',
     'model.bbox_head.in_channels=[256,64,32,16,16,16]'
 ]
+# The same for the DCT backbone (1/8 width: 256 channels at stride 16).
+TINY_DCT_MODEL = [
+    'model.backbone.rgb_pretrained=None', 'model.backbone.widen_factor=0.125',
+    *TINY_MODEL[2:]
+]
 
 
-def cli_options(data_root: Path, max_iters: int = 2):
+def cli_options(data_root: Path, max_iters: int = 2, model=TINY_MODEL):
     root = f'{data_root}/'
     return [
-        '--cfg-options', *TINY_MODEL,
+        '--cfg-options', *model,
         f'train_dataloader.dataset.data_root={root}',
         f'val_dataloader.dataset.data_root={root}',
         f'test_dataloader.dataset.data_root={root}',

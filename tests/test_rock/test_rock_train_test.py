@@ -11,6 +11,7 @@ from conftest import run_tool
 
 ROCK = 'configs/rock/rock_r50-d16_1xb8-30k_nyuv2.py'
 BASELINE = 'configs/rock/ssd_r50-d16_1xb8-30k_nyuv2.py'
+DCT = 'configs/rock/rock_dct-lcrfa-thinner-d16_1xb8-30k_nyuv2.py'
 AUX_LOSSES = ('loss_scene', 'loss_depth', 'loss_normals')
 AUX_METRICS = ('nyuv2/scene_acc', 'nyuv2/depth_rmse', 'nyuv2/depth_abs_rel',
                'nyuv2/normals_mean', 'nyuv2/normals_median',
@@ -23,17 +24,18 @@ def data_root(tmp_path_factory):
     return syn.convert_nyuv2(tmp_path_factory.mktemp('rock'))
 
 
-def run_train(config, data_root, work_dir):
+def run_train(config, data_root, work_dir, model=syn.TINY_MODEL):
     log = run_tool('tools/train.py', config, '--work-dir', work_dir,
-                   *syn.cli_options(data_root))
+                   *syn.cli_options(data_root, model=model))
     assert re.search(r'Iter\(train\) \[2/2\]', log)
     assert (work_dir / 'iter_2.pth').is_file()
     return log
 
 
-def run_test(config, data_root, checkpoint, work_dir):
+def run_test(config, data_root, checkpoint, work_dir,
+             model=syn.TINY_MODEL):
     log = run_tool('tools/test.py', config, checkpoint, '--work-dir',
-                   work_dir, *syn.cli_options(data_root))
+                   work_dir, *syn.cli_options(data_root, model=model))
     metrics = json.loads(next(work_dir.rglob('*.json')).read_text())
     assert re.search(r'coco/bbox_mAP: -?\d\.\d+', log)
     assert 'bbox_mAP_50' in log and 'toilet' in log  # per-class table
@@ -76,6 +78,21 @@ def test_baseline_trains_and_tests_without_aux_tasks(data_root,
                    tmp_path_factory.mktemp('ssd_test'))
     assert 'coco/bbox_mAP' in metrics
     assert not any(key.startswith('nyuv2/') for key in metrics)
+
+
+def test_rock_on_dct_coefficients_trains_and_tests(data_root,
+                                                   tmp_path_factory):
+    """The DCT config re-encodes the augmented image and reads its
+    coefficients; the aux targets follow at the backbone's stride 16."""
+    work_dir = tmp_path_factory.mktemp('rock_dct_work')
+    log = run_train(DCT, data_root, work_dir, model=syn.TINY_DCT_MODEL)
+    for loss in ('loss_cls', 'loss_bbox', *AUX_LOSSES):
+        assert re.search(rf'{loss}: \d+\.\d+', log), loss
+    metrics = run_test(DCT, data_root, work_dir / 'iter_2.pth',
+                       tmp_path_factory.mktemp('rock_dct_test'),
+                       model=syn.TINY_DCT_MODEL)
+    for key in ('coco/bbox_mAP', *AUX_METRICS):
+        assert key in metrics, key
 
 
 def test_demo_writes_boxes_scene_depth_normals(rock_run, data_root,
