@@ -17,7 +17,9 @@ def maps(channels, sizes):
 def test_matches_mmdet_ssd_neck_without_fc7():
     ours = SSDExtrasNeck(in_channels=(64, 96), **SSD300)
     theirs = SSDNeck(in_channels=(64, 96), l2_norm_scale=20., **SSD300)
-    ours.init_weights()
+    # mmdet's L2Norm weight is uninitialised memory (NaN at times) until
+    # init_weights sets it to the scale.
+    theirs.init_weights()
     state = {
         key.replace('l2_norm.', 'l2_norms.0.'): value
         for key, value in theirs.state_dict().items()
