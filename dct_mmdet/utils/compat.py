@@ -41,30 +41,45 @@ def load_from_local(filename, map_location):
         filename, map_location=map_location, weights_only=False)
 
 
-def _fix_checkpoint_loading() -> None:
-    from mmengine.runner.checkpoint import CheckpointLoader
-    CheckpointLoader.register_scheme(
-        prefixes='', loader=load_from_local, force=True)
-
-
 def _fix_ssd_head_loss_cls() -> None:
     """mmdet 3.3.0's ``SSDHead`` skips ``AnchorHead.__init__`` and so never
     sets ``loss_cls``, which ``BaseDenseHead`` reads at predict time. Its
     classification loss is the built-in hard-negative-mined cross entropy,
     so there is no loss module: ``None`` is the truthful value."""
     from mmdet.models.dense_heads import SSDHead
-    if getattr(SSDHead.__init__, '_dct_mmdet_fixed', False):
+
+    def set_loss_cls(head):
+        if not hasattr(head, 'loss_cls'):
+            head.loss_cls = None
+
+    _run_after_init(SSDHead, set_loss_cls)
+
+
+def _fix_l2_norm_init() -> None:
+    """mmdet 3.3.0's ``L2Norm`` (SSD's conv4_3 scale) makes its weight with
+    ``torch.Tensor(n)``: uninitialised memory, NaN at times, until
+    ``SSDNeck.init_weights`` writes the scale. A model used without
+    ``init_weights`` (``init_detector`` without a checkpoint, a benchmark on
+    random weights) computed garbage: start the weight at the scale."""
+    from mmdet.models.necks.ssd_neck import L2Norm
+    from torch import nn
+    _run_after_init(
+        L2Norm, lambda norm: nn.init.constant_(norm.weight, norm.scale))
+
+
+def _run_after_init(cls, fix) -> None:
+    """Call ``fix(instance)`` at the end of ``cls.__init__``, once."""
+    original_init = cls.__init__
+    if getattr(original_init, '_dct_mmdet_fixed', False):
         return
-    original_init = SSDHead.__init__
 
     def __init__(self, *args, **kwargs):
         original_init(self, *args, **kwargs)
-        if not hasattr(self, 'loss_cls'):
-            self.loss_cls = None
+        fix(self)
 
     __init__._dct_mmdet_fixed = True
     __init__.__doc__ = original_init.__doc__
-    SSDHead.__init__ = __init__
+    cls.__init__ = __init__
 
 
 # torch.hub's convention: `name-<sha256 prefix>.pth`.
@@ -159,5 +174,6 @@ def apply_upstream_fixes() -> None:
     """Apply every fix; safe to call more than once."""
     _fix_checkpoint_loading()
     _fix_ssd_head_loss_cls()
+    _fix_l2_norm_init()
     _fix_cpu_distributed()
     _register_config_package()

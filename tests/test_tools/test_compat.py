@@ -68,3 +68,23 @@ def test_reader_benchmark_prints_medians_and_ratios(toy_root):
             vs_cv2.endswith('x')
     assert rows['floor'][1] == '1.00x' and rows['cv2.imdecode'][2] == '1.00x'
     assert '2 threads vs 1' in out
+
+
+def test_l2_norm_starts_at_its_scale_without_init_weights():
+    """mmdet's L2Norm weight would be uninitialised memory until
+    init_weights (init_detector without a checkpoint never calls it)."""
+    from mmdet.models.necks import SSDNeck
+    from mmdet.models.necks.ssd_neck import L2Norm
+    norm = L2Norm(512, 20.)
+    assert torch.all(norm.weight == 20)
+    neck = SSDNeck(in_channels=(64, 96), out_channels=(64, 96, 64),
+                   level_strides=(2, ), level_paddings=(1, ),
+                   l2_norm_scale=10.)
+    assert torch.all(neck.l2_norm.weight == 10)
+    with torch.no_grad():
+        outs = neck([torch.randn(1, 64, 8, 8), torch.randn(1, 96, 4, 4)])
+    assert all(torch.isfinite(o).all() for o in outs)
+    # Training still starts from the scale, and the weight still learns.
+    neck.init_weights()
+    assert torch.all(neck.l2_norm.weight == 10)
+    assert neck.l2_norm.weight.requires_grad
