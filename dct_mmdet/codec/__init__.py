@@ -6,12 +6,14 @@ Nothing in this package imports torch, mmcv, mmengine or mmdet.
 from .blockdct import block_dct, block_idct, dct_matrix
 from .dct_ops import downsample_blocks
 from .encode import SUBSAMPLINGS, encode_jpeg
-from .header import JPEGHeader, JPEGReadError, parse_jpeg_header
+from .header import (JPEGColourError, JPEGHeader, JPEGReadError,
+                     parse_jpeg_header)
 from .native import NativeReader
 from .reader import BACKENDS, DCTCoefficients, read_dct, resolve_backend
 
 __all__ = [
-    'BACKENDS', 'DCTCoefficients', 'JPEGHeader', 'JPEGReadError',
+    'BACKENDS', 'DCTCoefficients', 'JPEGColourError', 'JPEGHeader',
+    'JPEGReadError',
     'NativeReader', 'SUBSAMPLINGS', 'block_dct', 'block_idct', 'dct_matrix',
     'downsample_blocks', 'encode_jpeg', 'parse_jpeg_header', 'read_dct',
     'resolve_backend'

@@ -50,6 +50,11 @@ class JPEGReadError(ValueError):
         super().__init__(f'{name}: {problem}')
 
 
+class JPEGColourError(JPEGReadError):
+    """A JPEG whose colour model has no luma/chroma coefficients (CMYK,
+    YCCK, RGB-coded): decodable, but not readable as DCT input."""
+
+
 @dataclass(frozen=True)
 class JPEGHeader:
     """What the frame header says about a JPEG."""
@@ -195,15 +200,15 @@ def _check_colour_model(header: JPEGHeader, name: str) -> None:
     count = header.num_components
     if count == 4:
         kind = 'YCCK' if header.adobe_transform == 2 else 'CMYK'
-        raise JPEGReadError(
+        raise JPEGColourError(
             name, f'{kind} JPEG (4 components) is not supported: '
             'convert it to YCbCr (e.g. save it as RGB with PIL)')
     if count not in (1, 3):
-        raise JPEGReadError(
+        raise JPEGColourError(
             name, f'{count}-component JPEG is not supported '
             '(grayscale or YCbCr only)')
     ids = bytes(cid for cid, _, _ in header.components)
     if count == 3 and (header.adobe_transform == 0 or ids == b'RGB'):
-        raise JPEGReadError(
+        raise JPEGColourError(
             name, 'RGB-coded JPEG (no YCbCr transform) is not supported: '
             'its coefficients are not luma/chroma')

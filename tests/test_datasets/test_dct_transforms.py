@@ -1,3 +1,4 @@
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -151,3 +152,28 @@ def test_pack_cls_inputs_for_pixels_and_coefficients():
     packed = PackDCTClsInputs()(coeffs)
     assert packed['inputs']['y'].shape == (64, 4, 4)
     assert 'gt_label' not in packed['data_samples']
+
+
+@pytest.mark.parametrize('mode, subsampling', [('CMYK', None),
+                                               ('RGB', '4:1:1')])
+def test_reencode_takes_what_has_no_420_coefficients(tmp_path, mode,
+                                                    subsampling):
+    """CMYK and 4:1:1 files have no 4:2:0 luma/chroma coefficients to read
+    directly, but decode: the re-encode protocol gives them a DCT input."""
+    if subsampling:
+        ok, data = cv2.imencode(
+            '.jpg', smooth_image(96, 128),
+            [cv2.IMWRITE_JPEG_QUALITY, 90,
+             cv2.IMWRITE_JPEG_SAMPLING_FACTOR,
+             cv2.IMWRITE_JPEG_SAMPLING_FACTOR_411])
+        data = data.tobytes()
+    else:
+        data = jpeg_bytes(96, 128, mode=mode, quality=90)
+    path = tmp_path / 'odd.jpg'
+    path.write_bytes(data)
+    results = DCTTestInput(protocol='reencode')(dict(img_path=str(path)))
+    assert results['dct_y'].shape == (38, 38, 64)
+    assert results['dct_cb'].shape == (19, 19, 64)
+    assert results['ori_shape'] == (96, 128)
+    with pytest.raises(JPEGReadError, match='odd.jpg: '):
+        DCTTestInput(protocol='direct')(dict(img_path=str(path)))

@@ -13,8 +13,9 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmdet.datasets.transforms import Resize
 
-from dct_mmdet.codec import (DCTCoefficients, JPEGReadError, encode_jpeg,
-                             read_dct, resolve_backend)
+from dct_mmdet.codec import (DCTCoefficients, JPEGColourError,
+                             JPEGReadError, encode_jpeg, read_dct,
+                             resolve_backend)
 from dct_mmdet.registry import TRANSFORMS
 
 
@@ -200,17 +201,26 @@ class DCTTestInput(BaseTransform):
         if data is None:
             data = fileio.get(name, backend_args=self.backend_args)
         if data[:2] == b'\xff\xd8':
-            # OpenCV decodes a truncated or corrupt JPEG without a word
-            # (grey rows): a strict read of its coefficients refuses it,
-            # naming the file, before the decode.
-            read_coefficients(data, name, self.read_original.backend,
-                              self.read_original.chroma)
+            self._check_jpeg_stream(data, name)
         img = mmcv.imfrombytes(data, flag='color', channel_order='bgr')
         if img is None:
             raise JPEGReadError(name, 'cannot be decoded as an image')
         results['img'] = img
         results['img_shape'] = results['ori_shape'] = img.shape[:2]
         return self.reencode(self.resize(results))
+
+    def _check_jpeg_stream(self, data: bytes, name: str) -> None:
+        """OpenCV decodes a truncated or corrupt JPEG without a word (grey
+        rows): a strict read of its coefficients, on the file's own chroma
+        grid so that any subsampling passes, refuses it with the file's
+        name. Colour models without luma/chroma coefficients (CMYK, ...)
+        are left to the decoder: the re-encode makes them YCbCr."""
+        backend = self.read_original.backend
+        try:
+            read_dct(data, name, align=False, backend=backend,
+                     chroma='native' if backend == 'native' else '420')
+        except JPEGColourError:
+            pass
 
     def __repr__(self):
         return (f"{self.__class__.__name__}(protocol='{self.protocol}', "
