@@ -30,15 +30,27 @@ def jpeg_bytes(height=64, width=80, mode='RGB', seed=0, **save_kwargs):
     return buffer.getvalue()
 
 
-def run_tool(*args, timeout=600):
-    """Run a repo script with this interpreter; fail with its output."""
+def cv2_jpeg(image, sampling):
+    """Encode with OpenCV, whose sampling factors include 4:1:1."""
+    import cv2
+    flag = getattr(cv2, f'IMWRITE_JPEG_SAMPLING_FACTOR_{sampling}')
+    ok, data = cv2.imencode('.jpg', image,
+                            [cv2.IMWRITE_JPEG_SAMPLING_FACTOR, flag])
+    assert ok
+    return data.tobytes()
+
+
+def run_tool(*args, timeout=600, succeeds=True):
+    """Run a repo script with this interpreter and return its output;
+    fail with that output unless it exits as ``succeeds`` says."""
     result = subprocess.run([sys.executable, *map(str, args)],
                             cwd=REPO,
                             capture_output=True,
                             text=True,
                             timeout=timeout)
-    assert result.returncode == 0, \
-        f'{args} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}'
+    assert (result.returncode == 0) == succeeds, \
+        f'{args} exited {result.returncode}:\n{result.stdout[-4000:]}\n' \
+        f'{result.stderr[-4000:]}'
     return result.stdout + result.stderr
 
 

@@ -4,23 +4,14 @@ import io
 import threading
 import warnings
 
-import cv2
 import numpy as np
 import pytest
 from jpeg2dct.numpy import loads
 from PIL import Image
 
-from conftest import jpeg_bytes, smooth_image
+from conftest import cv2_jpeg, jpeg_bytes, smooth_image
 from dct_mmdet.codec import (JPEGReadError, NativeReader, block_dct,
                              downsample_blocks, native, read_dct, reader)
-
-
-def cv2_jpeg(image, sampling):
-    flag = getattr(cv2, f'IMWRITE_JPEG_SAMPLING_FACTOR_{sampling}')
-    ok, data = cv2.imencode('.jpg', image,
-                            [cv2.IMWRITE_JPEG_SAMPLING_FACTOR, flag])
-    assert ok
-    return data.tobytes()
 
 
 def test_the_extension_is_built():

@@ -1,4 +1,3 @@
-import cv2
 import numpy as np
 import pytest
 import torch
@@ -6,7 +5,7 @@ from mmdet.structures import DetDataSample
 from mmdet.structures.bbox import HorizontalBoxes
 from mmengine.dataset import Compose
 
-from conftest import jpeg_bytes, smooth_image
+from conftest import cv2_jpeg, jpeg_bytes, smooth_image
 from dct_mmdet.codec import JPEGReadError, read_dct
 from dct_mmdet.datasets import (DCTTestInput, JPEGToDCT, LoadDCTFromFile,
                                 PackDCTInputs)
@@ -155,20 +154,13 @@ def test_pack_cls_inputs_for_pixels_and_coefficients():
 
 
 @pytest.mark.parametrize('mode, subsampling', [('CMYK', None),
-                                               ('RGB', '4:1:1')])
+                                               ('RGB', '411')])
 def test_reencode_takes_what_has_no_420_coefficients(tmp_path, mode,
                                                     subsampling):
     """CMYK and 4:1:1 files have no 4:2:0 luma/chroma coefficients to read
     directly, but decode: the re-encode protocol gives them a DCT input."""
-    if subsampling:
-        ok, data = cv2.imencode(
-            '.jpg', smooth_image(96, 128),
-            [cv2.IMWRITE_JPEG_QUALITY, 90,
-             cv2.IMWRITE_JPEG_SAMPLING_FACTOR,
-             cv2.IMWRITE_JPEG_SAMPLING_FACTOR_411])
-        data = data.tobytes()
-    else:
-        data = jpeg_bytes(96, 128, mode=mode, quality=90)
+    data = cv2_jpeg(smooth_image(96, 128), subsampling) if subsampling \
+        else jpeg_bytes(96, 128, mode=mode, quality=90)
     path = tmp_path / 'odd.jpg'
     path.write_bytes(data)
     results = DCTTestInput(protocol='reencode')(dict(img_path=str(path)))

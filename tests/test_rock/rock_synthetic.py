@@ -167,15 +167,18 @@ def convert_nyuv2(tmp_path: Path) -> Path:
 # A tiny network of the same layout (ResNet-50 with 8 base channels, ROCK
 # and extras at 1/16 width) at the real 480 x 640 input, and the synthetic
 # set, for the CLIs.
-TINY_MODEL = [
-    'model.backbone.init_cfg=None', 'model.backbone.base_channels=8',
+TINY_NECK_AND_HEAD = [
     'model.neck.in_channels=256', 'model.neck.widen_factor=0.0625',
     'model.bbox_head.in_channels=[256,64,32,16,16,16]'
+]
+TINY_MODEL = [
+    'model.backbone.init_cfg=None', 'model.backbone.base_channels=8',
+    *TINY_NECK_AND_HEAD
 ]
 # The same for the DCT backbone (1/8 width: 256 channels at stride 16).
 TINY_DCT_MODEL = [
     'model.backbone.rgb_pretrained=None', 'model.backbone.widen_factor=0.125',
-    *TINY_MODEL[2:]
+    *TINY_NECK_AND_HEAD
 ]
 
 

@@ -3,13 +3,11 @@ resume, and draw detections."""
 import json
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 import torch
 
-from conftest import REPO, TOY_CONFIG as CONFIG
+from conftest import TOY_CONFIG as CONFIG
 from conftest import MODEL_OPTIONS, run_tool, toy_options as options
 
 @pytest.fixture(scope='module')
@@ -88,10 +86,7 @@ def test_image_demo_draws_every_jpeg_of_a_folder(trained, toy_root, tmp_path):
     # A broken file stops the run with an error that names it.
     broken = folder / 'broken.jpg'
     broken.write_bytes(images[0].read_bytes()[:300])
-    result = subprocess.run(
-        [sys.executable, 'demo/image_demo.py', CONFIG,
-         str(work_dir / 'epoch_1.pth'), str(folder), '--out-dir',
-         str(out_dir), '--cfg-options', *MODEL_OPTIONS],
-        cwd=REPO, capture_output=True, text=True, timeout=600)
-    assert result.returncode != 0
-    assert f'failed to load image: {broken}' in result.stderr
+    log = run_tool('demo/image_demo.py', CONFIG, work_dir / 'epoch_1.pth',
+                   folder, '--out-dir', out_dir, '--cfg-options',
+                   *MODEL_OPTIONS, succeeds=False)
+    assert f'failed to load image: {broken}' in log
