@@ -1,6 +1,7 @@
 """NYUv2 preparation (synthetic .mat with the real layout) and the dataset
 with ROCK's pipeline, RGB and DCT."""
 import json
+import random
 import re
 
 import cv2
@@ -209,3 +210,32 @@ def test_malformed_inputs_name_the_problem(tmp_path, damage, message):
                           tmp_path / 'out', paths['val_split'])
     # The message starts with the file at fault.
     assert str(error.value).startswith(str(tmp_path / 'raw'))
+
+
+def test_crop_cuts_the_window_it_tested_so_thin_boxes_keep_a_width():
+    """One-pixel-wide boxes on every column: the boxes kept are exactly the
+    columns of the cut image, none clipped to zero width (a zero width
+    gives infinite regression targets), with their labels."""
+    random.seed(0)
+    np.random.seed(0)
+    height, width = 48, 64
+    columns = np.arange(width, dtype=np.float32)
+    thin = np.stack([columns, np.full(width, 10.), columns + 1,
+                     np.full(width, 30.)], axis=1)
+    crop = ROCKRandomCrop(force_crops=True)
+    for _ in range(20):
+        results = aux_results(height, width)
+        results.update(
+            gt_bboxes=HorizontalBoxes(thin),
+            gt_bboxes_labels=np.arange(width),
+            gt_ignore_flags=np.zeros(width, bool))
+        results = crop(results)
+        left = int(results['gt_depth'][0, 0])  # depth = column index
+        cut_width = results['img'].shape[1]
+        boxes = results['gt_bboxes'].tensor.numpy()
+        assert ((boxes[:, 2] - boxes[:, 0]) >= 1).all()
+        assert ((boxes[:, 3] - boxes[:, 1]) >= 1).all()
+        np.testing.assert_array_equal(results['gt_bboxes_labels'],
+                                      np.arange(left, left + cut_width))
+        np.testing.assert_array_equal(boxes[:, 0], np.arange(cut_width))
+        assert len(results['gt_ignore_flags']) == cut_width

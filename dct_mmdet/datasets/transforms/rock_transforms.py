@@ -80,11 +80,15 @@ class ROCKRandomCrop(BaseTransform):
     exceeds one of ``min_ious``, or an unconstrained crop (twice as likely
     as keeping, or only once with ``force_crops``). A crop has side
     ``s = sqrt(U(min_area, 1))`` of the image's width *and* height (its area
-    fraction is uniform), and is accepted when the IoU rule holds and at
-    least one box centre lies inside; boxes whose centre is outside are
-    dropped, the others clipped. After ``max_trials`` failures a new option
-    is drawn. Images without boxes are kept. Crops ``img`` and the aux maps
-    alike and sets ``rock_zoom = 1 / s``.
+    fraction is uniform). The window is rounded down to whole pixels (as
+    rock-pytorch cuts the image) *before* it is tested, so the window tested
+    is the one cut. It is accepted when the IoU rule holds and at least one
+    box keeps its centre strictly inside and a clipped width and height of
+    at least 1 pixel; the other boxes are dropped with their labels, the
+    kept ones clipped (a zero-width box would give infinite regression
+    targets). After ``max_trials`` failures a new option is drawn. Images
+    without boxes are kept. Crops ``img`` and the aux maps alike and sets
+    ``rock_zoom = 1 / s``.
     """
 
     def __init__(self,
@@ -114,21 +118,25 @@ class ROCKRandomCrop(BaseTransform):
             for _ in range(self.max_trials):
                 side = np.sqrt(np.random.uniform(self.min_area, 1))
                 left, top = np.random.uniform(0, 1 - side, 2)
-                crop = np.array([left * width, top * height,
+                # Whole pixels, as cut (int() of non-negative = floor).
+                crop = np.floor([left * width, top * height,
                                  (left + side) * width,
                                  (top + side) * height])
-                if np.any(box_iou(corners, crop) <= min_iou):
+                if np.any(crop[2:] <= crop[:2]) or np.any(
+                        box_iou(corners, crop) <= min_iou):
                     continue
                 inside = np.all((centres > crop[:2]) & (centres < crop[2:]),
                                 axis=1)
-                if inside.any():
-                    self._crop(results, crop, inside, side)
+                clipped = np.minimum(corners[:, 2:], crop[2:]) - np.maximum(
+                    corners[:, :2], crop[:2])
+                keep = inside & np.all(clipped >= 1, axis=1)
+                if keep.any():
+                    self._crop(results, crop, keep, side)
                     return results
 
     def _crop(self, results: dict, crop: np.ndarray, keep: np.ndarray,
               side: float) -> None:
-        x1, y1, x2, y2 = int(crop[0]), int(crop[1]), int(crop[2]), int(
-            crop[3])
+        x1, y1, x2, y2 = (int(v) for v in crop)
         results['img'] = results['img'][y1:y2, x1:x2]
         for key in AUX_MAP_KEYS:
             if key in results:
