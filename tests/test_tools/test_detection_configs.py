@@ -17,6 +17,7 @@ from dct_mmdet.utils import register_all_modules
 register_all_modules()
 
 DETECTION_CONFIGS = sorted((REPO / 'configs/ssd_dct').glob('ssd300_*_8xb8-*.py'))
+ALL_CONFIGS = sorted((REPO / 'configs/ssd_dct').glob('*.py'))
 VOC_OBJECT = """<object><name>{name}</name><difficult>0</difficult>
 <bndbox><xmin>{box[0]}</xmin><ymin>{box[1]}</ymin><xmax>{box[2]}</xmax>
 <ymax>{box[3]}</ymax></bndbox></object>"""
@@ -146,3 +147,9 @@ def test_backbone_init_is_the_matching_classification_run(path):
     assert classification.model.backbone.arch == backbone.arch
     assert checkpoint == \
         f'epoch_{classification.train_cfg.max_epochs}.pth'
+
+
+@pytest.mark.parametrize('path', ALL_CONFIGS, ids=lambda p: p.stem)
+def test_train_workers_restart_every_epoch(path):
+    """An exact --resume needs workers re-seeded each epoch (README)."""
+    assert Config.fromfile(path).train_dataloader.persistent_workers is False

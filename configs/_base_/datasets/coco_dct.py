@@ -24,7 +24,9 @@ coco_val = dict(
 train_dataloader = dict(
     batch_size=8,
     num_workers=2,
-    persistent_workers=True,
+    # Workers restart (and are re-seeded) every epoch, so that --resume
+    # continues exactly as an uninterrupted run with the same seed.
+    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=True),
     batch_sampler=None,
     dataset=dict(type='RepeatDataset', times=5, dataset=coco_train))

@@ -29,7 +29,9 @@ voc07_test = dict(
 train_dataloader = dict(
     batch_size=8,
     num_workers=2,
-    persistent_workers=True,
+    # Workers restart (and are re-seeded) every epoch, so that --resume
+    # continues exactly as an uninterrupted run with the same seed.
+    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=True),
     batch_sampler=None,
     dataset=dict(
