@@ -100,7 +100,21 @@ def dataset(out, config='configs/rock/rock_r50-d16_1xb8-30k_nyuv2.py',
 def test_dataset_keeps_empty_images_and_packs_aux_targets(converted):
     out, _ = converted
     train = dataset(out)
-    assert len(train) == len(syn.TRAIN)  # image 7 has no box, still there
+    # Train image 2 has no box and is kept (filter_empty_gt=False), which
+    # mmdet's default filter would not do.
+    ids = [train.get_data_info(i)['img_id'] for i in range(len(train))]
+    assert ids == list(syn.TRAIN) and 2 in syn.EMPTY
+    assert train.get_data_info(ids.index(2))['instances'] == []
+    cfg = Config.fromfile(REPO / 'configs/rock/rock_r50-d16_1xb8-30k_nyuv2.py'
+                          ).train_dataloader.dataset
+    cfg.update(data_root=f'{out}/', filter_cfg=dict(filter_empty_gt=True))
+    filtered = DATASETS.build(cfg)
+    assert [filtered.get_data_info(i)['img_id']
+            for i in range(len(filtered))] == [i for i in ids if i != 2]
+    empty = train[ids.index(2)]['data_samples']
+    assert len(empty.gt_instances) == 0
+    assert empty.gt_depth.data.shape == (1, 30, 40)  # aux targets still
+    assert empty.gt_normals.data.shape == (3, 30, 40)
     sample = train[0]
     assert sample['inputs'].shape == (3, 480, 640)
     data = sample['data_samples']
