@@ -7,12 +7,44 @@ from PIL import Image
 
 # PIL's `subsampling` codes.
 SUBSAMPLINGS = {'4:4:4': 0, '4:2:2': 1, '4:2:0': 2}
+# The encoders the sources used: PIL (INSA seed, detection papers) and
+# OpenCV's cv2.imencode (jpeg_deep's ImageNet pipeline). The opencv-python
+# and Pillow wheels both bundle libjpeg-turbo with the same defaults and
+# write the same bytes today; the choice keeps a protocol exact when either
+# is linked to another libjpeg.
+ENCODERS = ('pil', 'cv2')
+
+
+def _encode_pil(image: np.ndarray, quality: int, subsampling: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(
+        buffer,
+        format='JPEG',
+        quality=quality,
+        subsampling=SUBSAMPLINGS[subsampling])
+    return buffer.getvalue()
+
+
+def _encode_cv2(image: np.ndarray, quality: int, subsampling: str) -> bytes:
+    import cv2
+    if image.ndim == 3:
+        image = image[..., ::-1]  # OpenCV takes BGR
+    sampling = getattr(cv2, 'IMWRITE_JPEG_SAMPLING_FACTOR_' +
+                       subsampling.replace(':', ''))
+    ok, data = cv2.imencode('.jpg', np.ascontiguousarray(image), [
+        cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_SAMPLING_FACTOR,
+        sampling
+    ])
+    if not ok:
+        raise RuntimeError(f'cv2.imencode failed on a {image.shape} image')
+    return data.tobytes()
 
 
 def encode_jpeg(image: np.ndarray,
                 quality: int = 75,
                 subsampling: str = '4:2:0',
-                channel_order: str = 'rgb') -> bytes:
+                channel_order: str = 'rgb',
+                encoder: str = 'pil') -> bytes:
     """Encode an ``(H, W, 3)`` (or ``(H, W)`` grayscale) uint8 image.
 
     Args:
@@ -21,6 +53,8 @@ def encode_jpeg(image: np.ndarray,
             uses 75).
         subsampling: chroma subsampling, one of ``SUBSAMPLINGS``.
         channel_order: 'rgb', or 'bgr' for OpenCV/mmcv images.
+        encoder: 'pil' (default) or 'cv2' (``cv2.imencode``), as the
+            protocol being reproduced did.
     """
     if not 1 <= quality <= 100:
         raise ValueError(f'quality must be in 1..100, got {quality}')
@@ -30,6 +64,9 @@ def encode_jpeg(image: np.ndarray,
     if channel_order not in ('rgb', 'bgr'):
         raise ValueError(
             f"channel_order must be 'rgb' or 'bgr', got {channel_order!r}")
+    if encoder not in ENCODERS:
+        raise ValueError(
+            f'encoder must be one of {list(ENCODERS)}, got {encoder!r}')
     if image.dtype != np.uint8:
         raise TypeError(f'expected a uint8 image, got {image.dtype}')
     if image.ndim == 3 and image.shape[2] == 3:
@@ -38,10 +75,5 @@ def encode_jpeg(image: np.ndarray,
     elif image.ndim != 2:
         raise ValueError(
             f'expected an (H, W, 3) or (H, W) image, got {image.shape}')
-    buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(image)).save(
-        buffer,
-        format='JPEG',
-        quality=quality,
-        subsampling=SUBSAMPLINGS[subsampling])
-    return buffer.getvalue()
+    encode = _encode_cv2 if encoder == 'cv2' else _encode_pil
+    return encode(np.ascontiguousarray(image), quality, subsampling)

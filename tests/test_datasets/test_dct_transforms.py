@@ -85,11 +85,32 @@ def test_jpeg_to_dct_encodes_bgr_as_colour_and_accepts_float():
     assert JPEGToDCT()(dict(img=red))['dct_cr'][..., 0].min() > 0
 
 
+@pytest.mark.parametrize('subsampling', ['4:2:0', '4:4:4'])
+def test_jpeg_to_dct_with_opencv_reads_what_cv2_imencode_writes(subsampling):
+    """jpeg_deep's ImageNet protocol: cv2.imencode at quality 95."""
+    import cv2
+    bgr = np.ascontiguousarray(smooth_image(72, 96)[..., ::-1])
+    sampling = getattr(cv2, 'IMWRITE_JPEG_SAMPLING_FACTOR_' +
+                       subsampling.replace(':', ''))
+    ok, data = cv2.imencode('.jpg', bgr, [
+        cv2.IMWRITE_JPEG_QUALITY, 95, cv2.IMWRITE_JPEG_SAMPLING_FACTOR,
+        sampling
+    ])
+    expected = read_dct(data.tobytes())
+    results = JPEGToDCT(
+        quality=95, subsampling=subsampling, encoder='cv2')(dict(img=bgr))
+    for component in ('y', 'cb', 'cr'):
+        np.testing.assert_array_equal(results[f'dct_{component}'],
+                                      getattr(expected, component))
+
+
 def test_jpeg_to_dct_validates_its_settings():
     with pytest.raises(ValueError, match='quality'):
         JPEGToDCT(quality=101)
     with pytest.raises(ValueError, match='subsampling'):
         JPEGToDCT(subsampling='4:1:0')
+    with pytest.raises(ValueError, match='encoder'):
+        JPEGToDCT(encoder='turbojpeg')
 
 
 def test_pack_dct_inputs():

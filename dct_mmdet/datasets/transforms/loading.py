@@ -106,6 +106,9 @@ class JPEGToDCT(BaseTransform):
         backend (str): coefficient reader, as for :class:`LoadDCTFromFile`.
         chroma (str): '420' or 'native', as for :class:`LoadDCTFromFile`
             ('native' with subsampling '4:4:4' keeps full-resolution chroma).
+        encoder (str): 'pil' (default; the INSA seed and the detection
+            papers) or 'cv2' (``cv2.imencode``: jpeg_deep's ImageNet
+            pipeline).
     """
 
     def __init__(self,
@@ -113,11 +116,14 @@ class JPEGToDCT(BaseTransform):
                  subsampling: str = '4:2:0',
                  keep_img: bool = False,
                  backend: str = 'auto',
-                 chroma: str = '420'):
+                 chroma: str = '420',
+                 encoder: str = 'pil'):
         # Validate once, at build time, with a dummy image.
-        encode_jpeg(np.zeros((8, 8, 3), np.uint8), quality, subsampling)
+        encode_jpeg(np.zeros((8, 8, 3), np.uint8), quality, subsampling,
+                    encoder=encoder)
         self.quality = quality
         self.subsampling = subsampling
+        self.encoder = encoder
         self.keep_img = keep_img
         self.backend = resolve_backend(backend)
         self.chroma = chroma
@@ -127,7 +133,7 @@ class JPEGToDCT(BaseTransform):
         if img.dtype != np.uint8:
             img = np.clip(np.rint(img), 0, 255).astype(np.uint8)
         data = encode_jpeg(img, self.quality, self.subsampling,
-                           channel_order='bgr')
+                           channel_order='bgr', encoder=self.encoder)
         name = f"{results.get('img_path', '<array>')} (re-encoded)"
         store_coefficients(
             results, read_coefficients(data, name, self.backend, self.chroma))
@@ -140,7 +146,7 @@ class JPEGToDCT(BaseTransform):
         return (f'{self.__class__.__name__}(quality={self.quality}, '
                 f"subsampling='{self.subsampling}', "
                 f"keep_img={self.keep_img}, backend='{self.backend}', "
-                f"chroma='{self.chroma}')")
+                f"chroma='{self.chroma}', encoder='{self.encoder}')")
 
 
 @TRANSFORMS.register_module()
