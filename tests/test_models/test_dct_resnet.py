@@ -195,7 +195,11 @@ def test_rgb_weights_fill_exactly_the_matching_blocks(
                                for k, v in rgb_resnet50_state.items()}},
                path)
     model = DCTResNet(arch, rgb_pretrained=str(path))
+    before = {k: v.clone() for k, v in model.state_dict().items()}
     model.init_weights()
+    # init_weights re-draws the random tensors: compare against a second
+    # load over the same initialisation.
+    initialised = {k: v.clone() for k, v in model.state_dict().items()}
     loaded, missed = model.load_rgb_resnet50(str(path))
     assert len(loaded) == 18 * blocks + 6 * projections - len(skipped)
     assert missed == skipped
@@ -205,6 +209,31 @@ def test_rgb_weights_fill_exactly_the_matching_blocks(
             if key.startswith(ours):
                 torch.testing.assert_close(
                     own[key], rgb_resnet50_state[theirs + key[len(ours):]])
+    # Every tensor outside the loaded ones keeps its own initialisation.
+    for key in set(own) - set(loaded):
+        torch.testing.assert_close(own[key], initialised[key])
+    assert before.keys() == own.keys()
+
+
+def test_rgb_weights_log_the_blocks_and_refuse_a_foreign_checkpoint(
+        rgb_resnet50_state):
+    import logging
+    partial = {k: v for k, v in rgb_resnet50_state.items()
+               if not k.startswith('layer4.2.')}
+    model = DCTResNet('cb5_only')
+    logger = logging.getLogger('rgb_load_test')
+    messages = []
+    handler = logging.Handler()
+    handler.emit = lambda record: messages.append(record.getMessage())
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    loaded, _ = model.load_rgb_resnet50(partial, logger=logger)
+    assert len(loaded) == 18 * 2 + 6
+    assert 'trunk_stages.0.0 <- layer4.0 (24)' in messages[0]
+    assert 'trunk_stages.0.2 <- layer4.2 (0)' in messages[0]
+    assert '18 not in the checkpoint' in messages[0]
+    with pytest.raises(ValueError, match='none of the .* cb5_only takes'):
+        model.load_rgb_resnet50({'fc.weight': torch.zeros(1000, 2048)})
 
 
 def test_pytorch_style_puts_the_stride_on_the_3x3():

@@ -449,11 +449,15 @@ class DCTResNet(BaseModule):
         """Copy ImageNet ResNet-50 tensors into the matching blocks.
 
         ``checkpoint``: a path or a state dict, with torchvision or mmdet
-        names (a ``backbone.`` or ``module.`` prefix is dropped). Returns
-        the names loaded and the names skipped for a shape mismatch.
+        names (a ``backbone.`` or ``module.`` prefix is dropped). Logs which
+        block took which ImageNet block, the tensors skipped for a shape
+        mismatch and those the checkpoint lacks; raises if it holds none of
+        them (not a ResNet-50). Returns the names loaded and the names
+        skipped for a shape mismatch.
         """
         from mmengine.logging import print_log
         from mmengine.runner.checkpoint import CheckpointLoader
+        name = checkpoint if isinstance(checkpoint, str) else 'state dict'
         if not isinstance(checkpoint, dict):
             checkpoint = CheckpointLoader.load_checkpoint(
                 checkpoint, map_location='cpu')
@@ -463,21 +467,34 @@ class DCTResNet(BaseModule):
             for key, value in source.items()
         }
         own = self.state_dict()
-        loaded, skipped = [], []
+        loaded, skipped, absent, blocks, mismatches = [], [], [], [], []
         for ours, theirs in self.rgb_key_map().items():
+            count = 0
             for key in [k for k in own if k.startswith(ours)]:
                 tensor = source.get(theirs + key[len(ours):])
                 if tensor is None:
-                    continue
-                if tensor.shape == own[key].shape:
+                    absent.append(key)
+                elif tensor.shape == own[key].shape:
                     own[key].copy_(tensor)
                     loaded.append(key)
+                    count += 1
                 else:
                     skipped.append(key)
+                    mismatches.append(
+                        f'{key} {tuple(own[key].shape)} vs {theirs}'
+                        f'{key[len(ours):]} {tuple(tensor.shape)}')
+            blocks.append(f'{ours[:-1]} <- {theirs[:-1]} ({count})')
+        if not loaded:
+            raise ValueError(
+                f'{name}: none of the {len(absent) + len(skipped)} ImageNet '
+                f'ResNet-50 tensors that {self.arch} takes is in it (e.g. '
+                f'{next(iter(self.rgb_key_map().values()))}conv1.weight)')
         print_log(
             f'{self.arch}: loaded {len(loaded)} ImageNet ResNet-50 tensors '
-            f'into {len(self.rgb_key_map())} modules; skipped {len(skipped)} '
-            f'for shape: {skipped}', logger=logger or 'current')
+            f'from {name}: ' + ', '.join(blocks) +
+            f'; skipped {len(skipped)} for shape: {mismatches}'
+            f'; {len(absent)} not in the checkpoint: {absent}',
+            logger=logger or 'current')
         return loaded, skipped
 
     def init_weights(self):
