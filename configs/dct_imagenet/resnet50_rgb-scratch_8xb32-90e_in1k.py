@@ -1,3 +1,4 @@
-# INSA Rouen seed, experiment 2: its RGB ResNet-50 baseline from scratch.
+# INSA Rouen seed, experiment 2: its RGB ResNet-50 baseline from scratch
+# (Keras stride placement).
 _base_ = './resnet50_rgb_8xb32-90e_in1k.py'
-model = dict(backbone=dict(rgb_pretrained=None))
+model = dict(backbone=dict(style='caffe', rgb_pretrained=None))

@@ -164,6 +164,35 @@ def test_every_insa_experiment_has_its_config():
         assert ('JPEGToDCT' in steps) == (arch != 'resnet_rgb'), number
         if arch != 'resnet_rgb':
             assert steps['JPEGToDCT'].quality == 75
+            assert steps['JPEGToDCT'].get('encoder', 'pil') == 'pil'
+        # It validates on a straight 224 x 224 resize.
+        val_steps = [t.type for t in cfg.val_dataloader.dataset.pipeline]
+        assert 'CenterCrop' not in val_steps, number
+        resize = cfg.val_dataloader.dataset.pipeline[1]
+        assert (resize.type, resize.scale, resize.keep_ratio) == \
+            ('Resize', (224, 224), False), number
+        # Keras batch norms; the stride where the RGB weights had it
+        # (torchvision: the 3x3), else where the seed's Keras blocks did.
+        assert (backbone.norm_cfg.momentum, backbone.norm_cfg.eps) == \
+            (0.01, 1e-3), number
+        assert backbone.style == ('pytorch' if rgb_init else 'caffe'), number
         published = entry['Metadata']['Published']
         assert (published['Top 1 Accuracy'],
                 published['Top 5 Accuracy']) == (top1, top5), number
+
+
+def test_jpeg_deep_configs_reencode_with_opencv_at_quality_95():
+    """jpeg_deep's protocol, also for Gueguen et al.'s presets (except
+    the INSA seed's experiment 1, on the seed's protocol)."""
+    configs = [
+        path for path in sorted((REPO / 'configs/dct_imagenet').glob('*.py'))
+        if ('jpeg-deep' in path.name or 'uber' in path.name)
+        and 'insa' not in path.name
+    ]
+    assert len(configs) == 7 + 5 + 3
+    for path in configs:
+        cfg = Config.fromfile(path)
+        for loader in (cfg.train_dataloader, cfg.val_dataloader):
+            steps = {t.type: t for t in loader.dataset.pipeline}
+            assert (steps['JPEGToDCT'].quality,
+                    steps['JPEGToDCT'].encoder) == (95, 'cv2'), path.name

@@ -1,5 +1,6 @@
 # ImageNet through the INSA Rouen seed's protocol: shorter side 224, random
-# 224 crop, flip, photometric jitter, PIL re-encode at quality 75 (4:2:0).
+# 224 crop, flip, photometric jitter, PIL re-encode at quality 75 (4:2:0);
+# validation resizes straight to 224 x 224, as the seed.
 dataset_type = 'DCTImageNet'
 data_root = 'data/imagenet/'
 train_pipeline = [
@@ -13,8 +14,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='ResizeShortEdge', scale=224),
-    dict(type='CenterCrop', crop_size=224),
+    dict(type='Resize', scale=(224, 224), keep_ratio=False),
     dict(type='JPEGToDCT', quality=75),
     dict(type='PackDCTClsInputs')
 ]

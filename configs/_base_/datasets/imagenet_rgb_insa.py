@@ -11,8 +11,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='ResizeShortEdge', scale=224),
-    dict(type='CenterCrop', crop_size=224),
+    dict(type='Resize', scale=(224, 224), keep_ratio=False),
     dict(type='PackClsInputs')
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
