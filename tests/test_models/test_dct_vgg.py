@@ -58,3 +58,33 @@ def test_itsc_block_stem_sees_one_blocks_three_components():
         after = model.stem(model.input_norm(torch.cat(list(inputs.values()), 1)))
     changed = (before != after).any(dim=1)[0]
     assert changed.nonzero().tolist() == [[3, 5]]
+
+
+@pytest.mark.parametrize('arch,inputs', [
+    ('jpeg_deep_vgg_dct', ['y_norm', 'cbcr_norm']),
+    ('jpeg_deep_vgg_dct_deconv', ['cb_deconv', 'cr_deconv', 'input_norm']),
+    ('itsc_vgg_dct', ['input_norm', 'stem']),
+])
+def test_frozen_stages_and_norm_eval(arch, inputs):
+    from torch.nn.modules.batchnorm import _BatchNorm
+
+    def trainable(module):
+        return {p.requires_grad for p in module.parameters()}
+
+    for frozen_stages in (-1, 0, 1, 2):
+        model = DCTVGG(arch, widen_factor=0.0625,
+                       frozen_stages=frozen_stages).train()
+        stages = [model.y_convs, model.trunk_convs]
+        for name in inputs:
+            assert trainable(getattr(model, name)) == \
+                {frozen_stages < 0}, (name, frozen_stages)
+        for index, stage in enumerate(stages):
+            assert trainable(stage) == {index >= frozen_stages}, index
+        norms = [m for m in model.modules() if isinstance(m, _BatchNorm)]
+        assert all(m.training == (frozen_stages < 0) for m in norms)
+    model = DCTVGG(arch, widen_factor=0.0625, norm_eval=True).train()
+    assert all(not m.training for m in model.modules()
+               if isinstance(m, _BatchNorm))
+    assert all(p.requires_grad for p in model.parameters())
+    with pytest.raises(ValueError, match='frozen_stages'):
+        DCTVGG(arch, frozen_stages=3)

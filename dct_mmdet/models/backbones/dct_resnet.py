@@ -10,9 +10,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn import build_conv_layer, build_norm_layer
 from mmengine.model import BaseModule, ModuleList, Sequential
-from torch.nn.modules.batchnorm import _BatchNorm
 
 from dct_mmdet.registry import MODELS
+from .freezing import StageFreezing
 
 
 class Stage(NamedTuple):
@@ -128,7 +128,7 @@ _STEM_LESS = (Stage(64, 256, 3, 1, rgb=('layer1', 0)),
 
 
 @MODELS.register_module()
-class DCTResNet(BaseModule):
+class DCTResNet(StageFreezing, BaseModule):
     """ResNets on JPEG DCT coefficients: every published variant is a row of
     ``arch_settings`` (named after its source: ``uber_*`` for Gueguen et al.
     2018, ``jpeg_deep_*`` for Deguerre et al. 2020, the INSA Rouen seed's
@@ -507,21 +507,6 @@ class DCTResNet(BaseModule):
                  'input_norm', 'conv1', 'bn1')
         return [getattr(self, n) for n in names if hasattr(self, n)]
 
-    def _freeze_stages(self) -> None:
-        if self.frozen_stages < 0:
-            return
-        frozen = [*self._input_layers(), *self.cbcr_stages,
-                  *self.stages[:self.frozen_stages]]
-        for module in frozen:
-            module.eval()
-            for param in module.parameters():
-                param.requires_grad = False
-
-    def train(self, mode: bool = True):
-        super().train(mode)
-        self._freeze_stages()
-        if mode and self.norm_eval:
-            for module in self.modules():
-                if isinstance(module, _BatchNorm):
-                    module.eval()
-        return self
+    def _frozen_modules(self):
+        return [*self._input_layers(), *self.cbcr_stages,
+                *self.stages[:self.frozen_stages]]

@@ -8,6 +8,7 @@ from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 
 from dct_mmdet.registry import MODELS
+from .freezing import StageFreezing
 
 
 def conv_relu(in_channels: int, widths: Sequence[int]) -> nn.Sequential:
@@ -20,7 +21,7 @@ def conv_relu(in_channels: int, widths: Sequence[int]) -> nn.Sequential:
 
 
 @MODELS.register_module()
-class DCTVGG(BaseModule):
+class DCTVGG(StageFreezing, BaseModule):
     """VGG-DCT: Y enters at VGG's block 4 (stride 8), chroma joins block 5.
 
     Input: ``dict(y=(N, 64, 2h, 2w), cb=(N, 64, h, w), cr=(N, 64, h, w))``.
@@ -44,6 +45,9 @@ class DCTVGG(BaseModule):
         final_pool (bool): end stage 1 with the 2x2 max pool (classification);
             SSD drops it, ``SSDExtrasNeck``'s pool5/fc6/fc7 follow instead
             (19x19x512 at 300 px).
+        frozen_stages (int): freeze the input layers (input BNs, transposed
+            convs, ITSC stem) and the first k stages; -1 freezes nothing.
+        norm_eval (bool): keep BN layers in eval mode while training.
     """
 
     arch_settings = {
@@ -68,6 +72,8 @@ class DCTVGG(BaseModule):
                  out_indices: Sequence[int] = (1, ),
                  widen_factor: float = 1.0,
                  final_pool: bool = True,
+                 frozen_stages: int = -1,
+                 norm_eval: bool = False,
                  norm_cfg: dict = dict(type='BN', requires_grad=True),
                  init_cfg: Optional[dict] = None):
         if arch not in self.arch_settings:
@@ -110,6 +116,20 @@ class DCTVGG(BaseModule):
         self.trunk_convs = conv_relu(y_widths[-1] + 128 * self.chroma,
                                      trunk_widths)
         self.stage_channels = (y_widths[-1], trunk_widths[-1])
+        if not -1 <= frozen_stages <= 2:
+            raise ValueError(f'frozen_stages must be in -1..2, got '
+                             f'{frozen_stages}')
+        self.frozen_stages = frozen_stages
+        self.norm_eval = norm_eval
+        self._freeze_stages()
+
+    def _frozen_modules(self):
+        inputs = [
+            getattr(self, name)
+            for name in ('y_norm', 'cbcr_norm', 'cb_deconv', 'cr_deconv',
+                         'input_norm', 'stem') if hasattr(self, name)
+        ]
+        return [*inputs, *(self.y_convs, self.trunk_convs)[:self.frozen_stages]]
 
     def forward(self, inputs: dict) -> Tuple[torch.Tensor, ...]:
         if self.merge == 'deconv':
