@@ -139,3 +139,60 @@ def test_head_in_ssd_mode_equals_mmdet_ssd_head():
     for key in ('loss_cls', 'loss_bbox'):
         torch.testing.assert_close(torch.stack(ours[key]),
                                    torch.stack(ssd[key]))
+
+
+def test_plain_ssd_config_with_the_all_priors_loss():
+    """An SSD config of configs/ssd_dct switched to ROCKSSDHead with SSD's
+    normalisation (loc_weight=1, per_image_norm=False) and
+    AllPriorsConfLoss: finite losses, the localisation loss equal to
+    mmdet's SSDHead with the same weights, a different confidence loss,
+    and predict works."""
+    from mmengine.config import Config, DictAction
+
+    from conftest import MODEL_OPTIONS, REPO, TOY_CONFIG
+
+    torch.manual_seed(0)
+    cfg = Config.fromfile(REPO / TOY_CONFIG)
+    cfg.merge_from_dict({
+        key: DictAction._parse_iterable(value)
+        for key, value in (option.split('=', 1) for option in MODEL_OPTIONS)
+    })
+    ssd = MODELS.build(cfg.model)
+    ssd.init_weights()
+    cfg.model.bbox_head.update(
+        type='ROCKSSDHead',
+        loc_weight=1.0,
+        per_image_norm=False,
+        loss_cls=dict(type='AllPriorsConfLoss'))
+    model = MODELS.build(cfg.model)
+    model.load_state_dict(ssd.state_dict())
+    batch = dict(inputs=[], data_samples=[])
+    for index in range(2):
+        batch['inputs'].append(
+            dict(y=torch.randint(-200, 200, (64, 38, 38), dtype=torch.int16),
+                 cb=torch.randint(-50, 50, (64, 19, 19), dtype=torch.int16),
+                 cr=torch.randint(-50, 50, (64, 19, 19), dtype=torch.int16)))
+        sample = DetDataSample(
+            metainfo=dict(img_shape=(300, 300), ori_shape=(300, 300),
+                          scale_factor=(1., 1.)))
+        sample.gt_instances = InstanceData(
+            bboxes=torch.tensor([[20., 30., 150., 170.]]),
+            labels=torch.tensor([index]))
+        batch['data_samples'].append(sample)
+    data = model.data_preprocessor(batch, True)
+    with torch.no_grad():
+        ours = model(**data, mode='loss')
+        theirs = ssd(**data, mode='loss')
+    assert set(ours) == {'loss_cls', 'loss_bbox'}
+    for key in ours:
+        assert torch.isfinite(torch.stack(ours[key])).all() and \
+            float(sum(ours[key])) > 0
+    torch.testing.assert_close(torch.stack(ours['loss_bbox']),
+                               torch.stack(theirs['loss_bbox']))
+    assert not torch.allclose(torch.stack(ours['loss_cls']),
+                              torch.stack(theirs['loss_cls']))
+    model.eval()
+    with torch.no_grad():
+        results = model(**model.data_preprocessor(batch, False),
+                        mode='predict')
+    assert len(results) == 2
