@@ -5,6 +5,7 @@ import random
 import re
 
 import cv2
+import h5py
 import numpy as np
 import pytest
 import torch
@@ -208,12 +209,33 @@ def test_aux_targets_follow_the_zoom():
      ('instances', "missing ['instances']"),
      ('names', "missing ['names']"),
      ('normals_png', '0003.png: no such file'),
-     ('splits', "missing 'testNdxs'")])
+     ('splits', "missing 'testNdxs'"),
+     ('labels_shape', "'labels' is (8, 32, 23), expected (8, 32, 24)"),
+     ('corrupt_chunk', "cannot read 'depths' of image 3 (0-based)")])
 def test_malformed_inputs_name_the_problem(tmp_path, damage, message):
     converter = syn.load_converter()
     drop = damage if damage in ('instances', 'names') else None
     paths = syn.write_nyuv2(tmp_path / 'raw', drop_key=drop)
-    if damage == 'not_hdf5':
+    if damage == 'labels_shape':  # one row short
+        with h5py.File(paths['mat'], 'r+') as mat:
+            labels = mat['labels'][()]
+            del mat['labels']
+            mat.create_dataset('labels', data=labels[..., :-1])
+    elif damage == 'corrupt_chunk':
+        # Depth stored compressed, one chunk per image; image 3's chunk
+        # overwritten: HDF5 cannot inflate it (an OSError from h5py).
+        with h5py.File(paths['mat'], 'r+') as mat:
+            depths = mat['depths'][()]
+            del mat['depths']
+            mat.create_dataset('depths', data=depths,
+                               chunks=(1, ) + depths.shape[1:],
+                               compression='gzip')
+        with h5py.File(paths['mat'], 'r') as mat:
+            chunk = mat['depths'].id.get_chunk_info_by_coord((3, 0, 0))
+        with open(paths['mat'], 'r+b') as f:
+            f.seek(chunk.byte_offset)
+            f.write(b'\xff' * chunk.size)
+    elif damage == 'not_hdf5':
         paths['mat'].write_bytes(b'MATLAB 5.0 MAT-file, not HDF5' * 10)
     elif damage == 'normals_png':
         (paths['normals'] / 'normals' / '0003.png').unlink()

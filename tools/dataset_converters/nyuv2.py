@@ -150,6 +150,18 @@ def read_val_scenes(path: str) -> set:
     return scenes
 
 
+def read_image(mat: h5py.File, key: str, index: int,
+               path: str) -> np.ndarray:
+    """Image ``index`` of the array ``key``, transposed back to rows
+    first; a failed read (e.g. a corrupt chunk) names the image."""
+    try:
+        return np.asarray(mat[key][index]).T
+    except (OSError, ValueError) as error:
+        raise NYUv2FormatError(
+            f'{path}: cannot read {key!r} of image {index} (0-based): '
+            f'{error}') from error
+
+
 def extract_boxes(labels: np.ndarray, instances: np.ndarray,
                   raw_ids: np.ndarray) -> list:
     """``(category_id 1..19, [x, y, w, h])`` of every instance of the 19
@@ -244,12 +256,12 @@ def convert(mat_path: str, splits_path: str, normals_dir: str, out_dir: str,
         progress = ProgressBar(len(used))
         for index in used:
             name = f'{index:04d}'
-            rgb = np.asarray(mat['images'][index]).transpose(2, 1, 0)
+            rgb = read_image(mat, 'images', index, mat_path)
             size = rgb.shape[:2]
             write_png(folders['rgb'] / f'{name}.png', rgb[..., ::-1])
             (folders['jpeg'] / f'{name}.jpg').write_bytes(
                 encode_jpeg(np.ascontiguousarray(rgb), jpeg_quality))
-            depth = np.asarray(mat['depths'][index]).T
+            depth = read_image(mat, 'depths', index, mat_path)
             write_png(folders['depth'] / f'{name}.png',
                       np.clip(np.rint(depth * 1000), 0,
                               65535).astype(np.uint16))
@@ -258,8 +270,8 @@ def convert(mat_path: str, splits_path: str, normals_dir: str, out_dir: str,
                 write_png(folders[sub] / f'{name}.png',
                           read_png(normals_dir / sub / f'{name}.png', flag,
                                    size))
-            labels = np.asarray(mat['labels'][index]).T
-            instances = np.asarray(mat['instances'][index]).T
+            labels = read_image(mat, 'labels', index, mat_path)
+            instances = read_image(mat, 'instances', index, mat_path)
             for category, box in extract_boxes(labels, instances, raw_ids):
                 annotations.append(
                     dict(
