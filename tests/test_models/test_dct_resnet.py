@@ -13,8 +13,18 @@ def dct_input(size, batch=1):
         cr=torch.randn(batch, 64, c, c))
 
 
+def upscaled_input(size, batch=1):
+    """DCTNet's input for a ``size`` px model: Y, Cb, Cr all on the grid
+    of the 2x image (56x56 at 224: its 448 px crops)."""
+    side = -(-2 * size // 8)
+    return {c: torch.randn(batch, 64, side, side) for c in ('y', 'cb', 'cr')}
+
+
 # Every preset: (channels, side at 224) of each stage, side of the last map
-# at 300, from dct_inputs_and_backbones.md sections 4 and 9.
+# at 300, from dct_inputs_and_backbones.md sections 4 and 9 (DCTNet's on its
+# upscaled input). At 300 px each side becomes the ceiling of the 224 px
+# one times 300 / 224 (28 -> 38, 14 -> 19, 7 -> 10, 4 -> 5).
+SIDE_AT_300 = {56: 75, 28: 38, 14: 19, 7: 10, 4: 5}
 PRESETS = {
     'uber_upsampling': ([(512, 28), (1024, 14), (2048, 7)], 10),
     'uber_upsampling_rfa': ([(1024, 28), (512, 28), (1024, 14), (2048, 7)],
@@ -48,9 +58,9 @@ PRESETS = {
     'deconv': ([(1024, 28), (512, 28), (512, 28), (1024, 14), (2048, 7)], 10),
     'cb5_only': ([(768, 28), (768, 28), (768, 14), (2048, 7)], 10),
     'y_cb4_cbcr_cb5': ([(384, 28), (512, 28), (768, 14), (2048, 7)], 10),
-    'dctnet_24': ([(256, 28), (512, 14), (1024, 7), (2048, 4)], 5),
-    'dctnet_32': ([(256, 28), (512, 14), (1024, 7), (2048, 4)], 5),
-    'dctnet_192': ([(256, 28), (512, 14), (1024, 7), (2048, 4)], 5),
+    'dctnet_24': ([(256, 56), (512, 28), (1024, 14), (2048, 7)], 10),
+    'dctnet_32': ([(256, 56), (512, 28), (1024, 14), (2048, 7)], 10),
+    'dctnet_192': ([(256, 56), (512, 28), (1024, 14), (2048, 7)], 10),
 }
 
 
@@ -77,12 +87,15 @@ def test_resnet_rgb_is_resnet50_and_takes_its_weights(rgb_resnet50_state):
 def test_full_size_stage_shapes_at_224_and_300(arch):
     stages, side_300 = PRESETS[arch]
     model = DCTResNet(arch, out_indices=range(len(stages))).eval()
+    inputs = upscaled_input if arch.startswith('dctnet') else dct_input
     with torch.no_grad():
-        outs = model(dct_input(224))
-        last_300 = model(dct_input(300))[-1]
+        outs = model(inputs(224))
+        outs_300 = model(inputs(300))
     assert [(o.shape[1], o.shape[2]) for o in outs] == stages
-    assert all(o.shape[2] == o.shape[3] for o in outs)
-    assert tuple(last_300.shape[1:]) == (2048, side_300, side_300)
+    assert all(o.shape[2] == o.shape[3] for o in outs + outs_300)
+    assert [(o.shape[1], o.shape[2]) for o in outs_300] == \
+        [(c, SIDE_AT_300[side]) for c, side in stages]
+    assert outs_300[-1].shape[-1] == side_300
     assert model.stage_channels == tuple(c for c, _ in stages)
 
 

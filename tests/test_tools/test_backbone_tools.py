@@ -28,6 +28,11 @@ def test_model_summary_table():
     rgb_macs = float(rows[0].split('|')[3])
     assert 4.0 < rgb_macs < 4.2  # ResNet-50: 4.1 GMACs
     assert float(cells[2]) < rgb_macs
+    # DCTNet's preset on its upscaled 56x56 input: ResNet-50's grids, and
+    # its layer1-4 MACs with a 24-wide first layer (a little under 4.1).
+    dctnet = [c.strip() for c in rows[2].split('|')[1:-1]]
+    assert dctnet[3:] == ['2048x7x7', '2048x10x10', '76.79 / 93.25']
+    assert 3.5 < float(dctnet[2]) < rgb_macs
 
 
 def test_backbone_speed_benchmark_prints_ratios():

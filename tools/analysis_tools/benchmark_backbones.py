@@ -3,10 +3,12 @@
     python tools/analysis_tools/benchmark_backbones.py [--arch NAME ...]
         [--batch 8] [--repeats 5] [--threads N]
 
-Inputs are already tensors (the DCT input: Y 28x28x64, Cb/Cr 14x14x64; RGB
-224x224x3), so this is the network alone, as in the published speed-ups
-(Gueguen et al.: LC-RFA-Thinner 1.77x ResNet-50's speed, on a GPU). In each
-repeat every model runs once, interleaved; figures are medians.
+Inputs are already tensors (the DCT input: Y 28x28x64, Cb/Cr 14x14x64;
+4:4:4 for the ITSC network; DCTNet's upscaled 56x56x64 per component for
+``dctnet_*``; RGB 224x224x3), so this is the network alone, as in the
+published speed-ups (Gueguen et al.: LC-RFA-Thinner 1.77x ResNet-50's
+speed, on a GPU). In each repeat every model runs once, interleaved;
+figures are medians.
 """
 import argparse
 import statistics

@@ -4,9 +4,11 @@ accuracy.
 
     python tools/analysis_tools/model_summary.py [--arch NAME ...]
 
-GMACs count convolutions and linear layers (one multiply-add = 1) for one
-224x224 image (DCT input: Y 28x28x64, Cb/Cr 14x14x64). Prints a Markdown
-table.
+GMACs count convolutions and linear layers (one multiply-add = 1) of the
+backbone for one 224x224 image (DCT input: Y 28x28x64, Cb/Cr 14x14x64;
+4:4:4 chroma for the ITSC network; DCTNet's presets get their upscaled
+input, all three components 56x56x64, as its 448 px crops give). Prints a
+Markdown table.
 """
 import argparse
 
@@ -36,11 +38,15 @@ def build_backbone(arch: str) -> nn.Module:
 
 
 def example_input(model: nn.Module, size: int, batch: int = 1):
-    """Image pixels for the RGB baseline preset, DCT coefficients else
-    (4:4:4 for the ITSC network, 4:2:0 for the others)."""
+    """What each preset is fed for a ``size`` px model: pixels for the RGB
+    baseline, DCT coefficients else (4:4:4 for the ITSC network, DCTNet's
+    upscaled 4:4:4 input on the grid of the 2x image for ``dctnet_*``,
+    4:2:0 for the others)."""
     merge = getattr(model, 'merge', None)
     if merge == 'rgb':
         return torch.randn(batch, 3, size, size)
+    if merge == 'subset':
+        return dct_input(2 * size, batch, 1)
     return dct_input(size, batch, 1 if merge == 'stack' else 2)
 
 
@@ -88,7 +94,7 @@ def summary_rows(archs):
            count_macs(rgb, torch.randn(1, 3, 224, 224)),
            rgb(torch.randn(1, 3, 224, 224))[-1].shape[1:],
            rgb(torch.randn(1, 3, 300, 300))[-1].shape[1:],
-           (76.13, 92.86))  # torchvision's ImageNet weights
+           (75.78, 92.65))  # Gueguen et al.'s ResNet-50 (reference 7.1)
     for arch in archs:
         model = build_backbone(arch)
         with torch.no_grad():

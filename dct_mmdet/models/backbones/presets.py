@@ -3,8 +3,8 @@
 
 From dct_inputs_and_backbones.md section 9: Gueguen et al. 2018 (uber_*),
 jpeg_deep (jpeg_deep_*), the INSA Rouen seed's README (its --archi names),
-DCTNet (measured on its 2x-upscaled 56x56 input, not on the 28x28 grid this
-preset sees), ITSC 2019 (Deguerre et al.'s first VGG-DCT).
+DCTNet (on its upscaled 56x56 input), ITSC 2019 (Deguerre et al.'s first
+VGG-DCT).
 """
 PUBLISHED_IMAGENET = {
     'uber_deconvolution_rfa': (76.06, 93.02),
