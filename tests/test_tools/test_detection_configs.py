@@ -11,7 +11,7 @@ from mmengine.optim import build_optim_wrapper
 from PIL import Image
 
 from conftest import REPO, smooth_image
-from dct_mmdet.registry import DATASETS, METRICS, MODELS
+from dct_mmdet.registry import DATASETS, METRICS, MODELS, TASK_UTILS
 from dct_mmdet.utils import register_all_modules
 
 register_all_modules()
@@ -124,6 +124,58 @@ def test_config_trains_one_iteration_and_predicts(path, voc_root, toy_root):
         scores = metric.evaluate(1)
         assert 0 <= scores['pascal_voc/mAP_area'] <= 1
         assert 0 <= scores['pascal_voc/mAP_11points'] <= 1
+    else:
+        check_coco_evaluator(cfg, test_set, result, toy_root)
+
+
+def check_coco_evaluator(cfg, test_set, result, toy_root):
+    """The config's CocoMetric (classwise, COCO's maxDets 1/10/100) on the
+    toy val annotations: the ground truth given back as predictions scores
+    1 (so labels map to the right category ids), and the model's
+    prediction for image 0 next to it evaluates."""
+    assert cfg.val_evaluator.type == 'CocoMetric'
+    assert cfg.val_evaluator.classwise is True
+    assert tuple(cfg.val_evaluator.proposal_nums) == (1, 10, 100)
+
+    def evaluate(samples):
+        metric = METRICS.build(
+            dict(cfg.val_evaluator,
+                 ann_file=f'{toy_root}/annotations/val.json'))
+        metric.dataset_meta = test_set.metainfo
+        metric.process({}, samples)
+        return metric.evaluate(len(samples))
+
+    truth = []
+    for index in range(len(test_set)):
+        info = test_set.get_data_info(index)
+        instances = [i for i in info['instances'] if not i['ignore_flag']]
+        truth.append(
+            dict(
+                img_id=info['img_id'],
+                ori_shape=(info['height'], info['width']),
+                pred_instances=dict(
+                    bboxes=torch.tensor([i['bbox'] for i in instances],
+                                        dtype=torch.float32).reshape(-1, 4),
+                    scores=torch.ones(len(instances)),
+                    labels=torch.tensor([i['bbox_label']
+                                         for i in instances]))))
+    classes = test_set.metainfo['classes']
+    keys = {f'coco/bbox_{k}' for k in ('mAP', 'mAP_50', 'mAP_75', 'mAP_s',
+                                       'mAP_m', 'mAP_l')}
+    keys |= {f'coco/{name}_precision' for name in classes}
+    scores = evaluate(truth)
+    assert set(scores) == keys
+    assert scores['coco/bbox_mAP'] == scores['coco/bbox_mAP_50'] == 1
+    assert all(scores[f'coco/{name}_precision'] == 1 for name in classes)
+
+    # The 80-class head's predictions of the toy set's three classes.
+    prediction = result.to_dict()
+    instances = result.pred_instances
+    prediction['pred_instances'] = \
+        instances[instances.labels < len(classes)].to_dict()
+    scores = evaluate([prediction] + truth[1:])
+    assert set(scores) == keys
+    assert 0 <= scores['coco/bbox_mAP'] <= 1
 
 
 def pretrained_dct_backbone(path):
@@ -149,7 +201,73 @@ def test_backbone_init_is_the_matching_classification_run(path):
         f'epoch_{classification.train_cfg.max_epochs}.pth'
 
 
+@pytest.mark.parametrize(
+    'path', [p for p in DETECTION_CONFIGS if pretrained_dct_backbone(p)],
+    ids=lambda p: p.stem)
+def test_classification_checkpoint_fits_the_detector_backbone(path):
+    """``backbone.*`` of the classification model, prefix stripped as
+    init_cfg's ``prefix='backbone.'`` does, loads into the detector's
+    backbone with no missing, unexpected or mis-shaped tensor. Built on the
+    meta device: shapes only, no memory, no init."""
+    backbone = Config.fromfile(path).model.backbone
+    work_dir = Path(backbone.init_cfg.checkpoint).parts[-2]
+    classifier = Config.fromfile(
+        REPO / 'configs/dct_imagenet' / f'{work_dir}.py').model
+    backbone.init_cfg = None
+    with torch.device('meta'):
+        detector_backbone = MODELS.build(backbone)
+        classification_model = MODELS.build(classifier)
+    wanted = {k: v.shape for k, v in detector_backbone.state_dict().items()}
+    given = {
+        k[len('backbone.'):]: v.shape
+        for k, v in classification_model.state_dict().items()
+        if k.startswith('backbone.')
+    }
+    assert wanted, 'the detector backbone has no tensors'
+    assert sorted(set(wanted) - set(given)) == []  # missing
+    assert sorted(set(given) - set(wanted)) == []  # unexpected
+    assert [k for k in wanted if wanted[k] != given[k]] == []  # shapes
+
+
 @pytest.mark.parametrize('path', ALL_CONFIGS, ids=lambda p: p.stem)
 def test_train_workers_restart_every_epoch(path):
     """An exact --resume needs workers re-seeded each epoch (README)."""
     assert Config.fromfile(path).train_dataloader.persistent_workers is False
+
+
+# Caffe SSD300 priors (reference section 5.1, MMDetection's SSD300 bases):
+# VOC (and the toy set) basesize_ratio_range (0.2, 0.9), COCO (0.15, 0.9);
+# min/max sizes in pixels as SSDAnchorGenerator derives them at 300 px.
+ANCHOR_SIZES = {
+    'voc': ((0.2, 0.9), [30, 60, 111, 162, 213, 264],
+            [60, 111, 162, 213, 264, 315]),
+    'coco': ((0.15, 0.9), [21, 45, 99, 153, 207, 261],
+             [45, 99, 153, 207, 261, 315]),
+}
+
+
+@pytest.mark.parametrize('path', ALL_CONFIGS, ids=lambda p: p.stem)
+def test_ssd300_prior_settings(path):
+    head = Config.fromfile(path).model.bbox_head
+    family = 'coco' if path.stem.endswith('_coco') else 'voc'
+    ratio_range, min_sizes, max_sizes = ANCHOR_SIZES[family]
+    anchors = head.anchor_generator
+    assert anchors.type == 'SSDAnchorGenerator'
+    assert anchors.input_size == 300 and anchors.scale_major is False
+    assert tuple(anchors.basesize_ratio_range) == ratio_range
+    assert list(anchors.strides) == [8, 16, 32, 64, 100, 300]
+    assert [list(r) for r in anchors.ratios] == \
+        [[2], [2, 3], [2, 3], [2, 3], [2], [2]]
+    generator = TASK_UTILS.build(anchors)
+    assert list(generator.base_sizes) == min_sizes
+    # Level k's second square anchor: sqrt(min_k * max_k) = min_k * scale.
+    derived_max = [
+        size * float(scales[1])**2
+        for size, scales in zip(generator.base_sizes, generator.scales)
+    ]
+    np.testing.assert_allclose(derived_max, max_sizes, rtol=1e-6)
+    assert generator.num_base_priors == [4, 6, 6, 6, 4, 4]
+    coder = TASK_UTILS.build(head.bbox_coder)
+    assert head.bbox_coder.type == 'DeltaXYWHBBoxCoder'
+    assert list(coder.means) == [0, 0, 0, 0]
+    assert list(coder.stds) == [0.1, 0.1, 0.2, 0.2]
