@@ -90,3 +90,71 @@ def test_bad_input_is_named(tmp_path):
         packed('direct', img_path=str(path))
     with pytest.raises(ValueError, match='protocol'):
         DCTTestInput(protocol='decode')
+
+
+ITSC = REPO / 'configs/ssd_dct/ssd300_dct-itsc-vgg_8xb8-120e_voc07.py'
+
+
+def itsc_direct(path, protocol='direct'):
+    """The ITSC (4:4:4) config's test input, its protocol switched, then
+    through the model's own data preprocessor."""
+    cfg = Config.fromfile(ITSC)
+    pipeline = Compose([
+        dict(cfg.test_dataloader.dataset.pipeline[0], protocol=protocol),
+        dict(type='PackDCTInputs', meta_keys=META)
+    ])
+    preprocessor = MODELS.build(cfg.model.data_preprocessor)
+    return preprocessor(pseudo_collate([pipeline(dict(img_path=str(path)))]))
+
+
+def test_direct_444_model_refuses_a_420_file_by_name(tmp_path):
+    """A 4:2:0 file has chroma on half the luma grid; the 4:4:4 model
+    needs it on the luma grid, which no exact conversion gives."""
+    path = tmp_path / 'subsampled_420.jpg'
+    path.write_bytes(jpeg_bytes(300, 300, quality=75, subsampling=2))
+    with pytest.raises(JPEGReadError) as error:
+        itsc_direct(path)
+    message = str(error.value)
+    assert message.startswith(str(path))
+    assert '4:2:0 (19x19 chroma blocks for 38x38 luma blocks)' in message
+    assert 'expects 4:4:4 chroma (38x38 blocks)' in message
+    assert "protocol='reencode'" in message
+    # The published protocol reads the same file fine.
+    inputs = itsc_direct(path, 'reencode')['inputs']
+    assert inputs['y'].shape == inputs['cb'].shape == (1, 64, 38, 38)
+
+
+def test_direct_444_model_reads_444_and_grayscale_files(tmp_path):
+    path = tmp_path / 'full_444.jpg'
+    path.write_bytes(jpeg_bytes(300, 300, seed=3, quality=75, subsampling=0))
+    direct = itsc_direct(path)['inputs']
+    reencoded = itsc_direct(path, 'reencode')['inputs']
+    for component in ('y', 'cb', 'cr'):
+        assert direct[component].shape == (1, 64, 38, 38)
+        # Re-encoding a q75 4:4:4 file at q75 4:4:4 changes little.
+        changed = direct[component] != reencoded[component]
+        assert changed.float().mean() < 0.01
+    # A grayscale file has no chroma: zeros on the luma grid are exact.
+    gray = tmp_path / 'gray.jpg'
+    gray.write_bytes(jpeg_bytes(300, 300, mode='L', quality=75))
+    direct = itsc_direct(gray)['inputs']
+    assert direct['cb'].shape == direct['cr'].shape == (1, 64, 38, 38)
+    assert not direct['cb'].any() and not direct['cr'].any()
+    # (a 4:2:0 grayscale file reads as 4:2:0 too, under the default chroma)
+    assert packed('direct', img_path=str(gray))['inputs']['cb'].shape == \
+        (64, 19, 19)
+
+
+def test_preprocessor_names_the_file_of_a_misaligned_sample(tmp_path):
+    """Reading chroma='native' outside DCTTestInput skips its check: the
+    4:4:4 data preprocessor still says which file and why."""
+    path = tmp_path / 'native_420.jpg'
+    path.write_bytes(jpeg_bytes(64, 80, quality=75))
+    sample = Compose([
+        dict(type='LoadDCTFromFile', chroma='native'),
+        dict(type='PackDCTInputs', meta_keys=META)
+    ])(dict(img_path=str(path)))
+    preprocessor = MODELS.build(
+        dict(type='DCTDataPreprocessor', chroma_subsampling='4:4:4'))
+    with pytest.raises(ValueError, match=r'native_420\.jpg.*not 4:4:4'):
+        preprocessor(pseudo_collate([sample]))

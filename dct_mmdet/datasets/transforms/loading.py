@@ -149,6 +149,23 @@ class JPEGToDCT(BaseTransform):
                 f"chroma='{self.chroma}', encoder='{self.encoder}')")
 
 
+# (vertical, horizontal) luma blocks per chroma block of each subsampling.
+CHROMA_FACTORS = {
+    '4:4:4': (1, 1),
+    '4:2:2': (1, 2),
+    '4:2:0': (2, 2),
+    '4:4:0': (2, 1),
+    '4:1:1': (1, 4)
+}
+
+
+def chroma_grid(luma: tuple, subsampling: str) -> tuple:
+    """The chroma block grid of a ``subsampling`` JPEG whose (unpadded)
+    luma block grid is ``luma``."""
+    return tuple(-(-blocks // factor)
+                 for blocks, factor in zip(luma, CHROMA_FACTORS[subsampling]))
+
+
 @TRANSFORMS.register_module()
 class DCTTestInput(BaseTransform):
     """The DCT input of a test image, under one of two protocols.
@@ -160,6 +177,10 @@ class DCTTestInput(BaseTransform):
     * ``'direct'``: the original file's own coefficients, no decode, no
       resize and no extra JPEG generation (``scale_factor`` 1); the network
       sees the image at its stored size.
+      With ``chroma='native'`` (the 4:4:4 ITSC models) the file's chroma
+      must be ``subsampling``'s grid: other colour files (a 4:2:0 file
+      for a 4:4:4 model) raise :class:`JPEGReadError` naming the file;
+      grayscale files get zero chroma on that grid.
 
     The image comes from ``results['img_bytes']`` when set (in-memory JPEG
     data, see :func:`dct_mmdet.apis.inference_dct_detector`), otherwise from
@@ -201,7 +222,7 @@ class DCTTestInput(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         if self.protocol == 'direct':
-            return self.read_original(results)
+            return self._match_chroma_grid(self.read_original(results))
         data = results.get('img_bytes')
         name = str(results.get('img_path') or '<bytes>')
         if data is None:
@@ -214,6 +235,39 @@ class DCTTestInput(BaseTransform):
         results['img'] = img
         results['img_shape'] = results['ori_shape'] = img.shape[:2]
         return self.reencode(self.resize(results))
+
+    def _match_chroma_grid(self, results: dict) -> dict:
+        """Under 'direct' with ``chroma='native'`` the model gets the
+        file's own chroma grid, so it must be the grid that 'reencode'
+        gives (``subsampling``), the one the model was trained on. A
+        grayscale file has none: zero chroma is exact on any grid. A colour
+        file on another grid (a 4:2:0 file for a 4:4:4 model: chroma on
+        half the luma grid) cannot be converted exactly and is refused
+        here, naming the file, instead of failing later in the data
+        preprocessor. ``chroma='420'`` always gives the 4:2:0 grid."""
+        if self.read_original.chroma != 'native':
+            return results
+        luma = results['dct_y'].shape[:2]
+        chroma = results['dct_cb'].shape[:2]
+        wanted = chroma_grid(luma, self.reencode.subsampling)
+        if chroma == wanted:
+            return results
+        if results['dct_grayscale']:
+            zeros = np.zeros(wanted + (64, ), results['dct_cb'].dtype)
+            results['dct_cb'], results['dct_cr'] = zeros, zeros.copy()
+            return results
+        found = next((name for name in CHROMA_FACTORS
+                      if chroma_grid(luma, name) == chroma), 'unknown')
+        subsampling = self.reencode.subsampling
+        raise JPEGReadError(
+            str(results.get('img_path') or '<bytes>'),
+            f"protocol 'direct' with chroma='native' gives the model the "
+            f'file\'s own chroma, here {found} ({chroma[0]}x{chroma[1]} '
+            f'chroma blocks for {luma[0]}x{luma[1]} luma blocks), but this '
+            f'pipeline expects {subsampling} chroma ({wanted[0]}x'
+            f'{wanted[1]} blocks); it cannot be converted exactly. Test '
+            f"such files with protocol='reencode' (decode, resize, "
+            f're-encode {subsampling}) or use {subsampling} files.')
 
     def _check_jpeg_stream(self, data: bytes, name: str) -> None:
         """OpenCV decodes a truncated or corrupt JPEG without a word (grey

@@ -80,6 +80,7 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
     def forward(self, data: dict, training: bool = False) -> dict:
         data = self.cast_data(data)
         samples = _per_sample(data['inputs'])
+        data_samples = data.get('data_samples')
         chroma_grids = []
         for index, sample in enumerate(samples):
             (hy, wy), (hc, wc) = sample['y'].shape[-2:], \
@@ -88,11 +89,17 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
             if hy > scale * hc or wy > scale * wc or \
                     sample['cr'].shape[-2:] != sample['cb'].shape[-2:]:
                 layout = '4:2:0' if scale == 2 else '4:4:4'
+                name = ''
+                if data_samples is not None:
+                    name = data_samples[index].metainfo.get('img_path', '')
+                    name = f' ({name})' if name else ''
                 raise ValueError(
-                    f'sample {index}: Y grid {(hy, wy)} and chroma grids '
-                    f"{tuple(sample['cb'].shape[-2:])}/"
+                    f'sample {index}{name}: Y grid {(hy, wy)} and chroma '
+                    f"grids {tuple(sample['cb'].shape[-2:])}/"
                     f"{tuple(sample['cr'].shape[-2:])} are not {layout} "
-                    'aligned')
+                    f'aligned, as chroma_subsampling={layout!r} needs; the '
+                    "pipeline's chroma grid (JPEGToDCT/DCTTestInput "
+                    "subsampling and chroma='native'/'420') must match it")
             chroma_grids.append((self._round_up(hc), self._round_up(wc)))
         batch_hc = max(h for h, _ in chroma_grids)
         batch_wc = max(w for _, w in chroma_grids)
@@ -109,7 +116,6 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
                 batch[index, :, :h, :w] = coeffs
             inputs[component] = batch
 
-        data_samples = data.get('data_samples')
         if data_samples is not None:
             px = self.chroma_block_px
             for sample, (hc, wc) in zip(data_samples, chroma_grids):
