@@ -196,3 +196,29 @@ def test_jpeg_deep_configs_reencode_with_opencv_at_quality_95():
             steps = {t.type: t for t in loader.dataset.pipeline}
             assert (steps['JPEGToDCT'].quality,
                     steps['JPEGToDCT'].encoder) == (95, 'cv2'), path.name
+
+
+def test_itsc_classifier_reads_444_chroma_and_trains(class_folders):
+    """The ITSC 2019 network's ImageNet config: 4:4:4 re-encodes, Cb/Cr on
+    the luma grid (28x28 at 224 px) into its block stem."""
+    from mmengine.dataset import pseudo_collate
+    from mmengine.optim import OptimWrapper
+    cfg = Config.fromfile(
+        REPO / 'configs/dct_imagenet/dct-vgg_itsc-vgg-dct_8xb32-90e_in1k.py')
+    cfg.model.backbone.widen_factor = 0.0625
+    cfg.model.hidden_channels = (32, 32)
+    cfg.model.num_classes = 3
+    dataset = DATASETS.build(
+        dict(cfg.train_dataloader.dataset, data_root=str(class_folders)))
+    samples = [dataset[i] for i in (0, 5)]
+    for sample in samples:
+        assert {k: tuple(v.shape) for k, v in sample['inputs'].items()} == \
+            dict(y=(64, 28, 28), cb=(64, 28, 28), cr=(64, 28, 28))
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    assert model.backbone.input_norm.eps == 1e-3
+    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
+    before = model.backbone.stem[0].weight.clone()
+    losses = model.train_step(pseudo_collate(samples), optim)
+    assert torch.isfinite(losses['loss_cls'])
+    assert not torch.equal(before, model.backbone.stem[0].weight)
