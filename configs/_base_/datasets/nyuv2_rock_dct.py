@@ -1,8 +1,11 @@
 # NYUv2 for ROCK on DCT inputs: rock-pytorch's augmentation on the lossless
 # images, then the published DCT protocol (JPEG quality 75, 4:2:0, read as
-# coefficients). The test images go through the same encoder at the same
-# quality as the converter's jpeg/ copies, so the network sees exactly the
-# coefficients of those files.
+# coefficients). The test pipeline resizes the lossless rgb/ image and
+# re-encodes it with the same encoder (PIL, 4:2:0) as the converter's jpeg/
+# copies, so the network sees exactly the coefficients of those files when
+# (1) the images are already 640 x 480, as NYUv2's are (the Resize is then
+# the identity), and (2) the converter ran at its default --jpeg-quality 75,
+# the quality below (tests/test_rock/test_rock_dct_jpeg_copies.py).
 _base_ = './nyuv2_rock.py'
 input_size = (480, 640)  # (H, W)
 train_pipeline = [
