@@ -166,22 +166,30 @@ def test_targets_leave_the_ignored_band_out():
     assert bbox_weights[0][0][:, 0].tolist() == [1, 1] + [0] * 12
 
 
-def test_hard_negatives_are_the_top_3p_by_loss_and_each_image_over_its_p():
-    head = rock_head(PRIORS)
+def batch_losses(**options):
+    """The head's losses on the two-image batch, and the sums they are
+    made of: image 1's CE over its 2 positives and the 6 hardest negatives,
+    image 2's (1 + 3) ln 4 (uniform scores: CE = ln 4 everywhere), and image
+    1's smooth L1 with prior 0 at zero offsets (prior 1's targets are 0;
+    image 2's positive is exact)."""
+    head = rock_head(PRIORS, **options)
     scores, preds = batch_inputs()
     losses = head.loss_by_feat([as_maps(scores)], [as_maps(preds)],
                                [gt(GT, 1), gt(GT_2, 2)], metas(2))
-    # Image 1: P = 2, the 6 hardest negatives; / P, then / 2 images.
-    positive_ce = sum(ce(POS_LOGITS[j], 1) for j in POSITIVES)
-    negative_ce = sum(math.log(math.exp(NEG_LOGIT[j]) + 3) for j in SELECTED)
-    assert value(losses['loss_cls'][0]) == pytest.approx(
-        (positive_ce + negative_ce) / 2 / 2, rel=1e-5)
-    # Image 2: uniform scores, CE = ln 4 everywhere: (1 + 3) ln 4 / P = 1.
-    assert value(losses['loss_cls'][1]) == pytest.approx(
-        4 * math.log(4) / 1 / 2, rel=1e-5)
-    # Localisation: prior 0 at zero offsets (prior 1's targets are 0),
-    # times 6, / P = 2, / 2 images; image 2's positive is exact.
+    image_1_ce = sum(ce(POS_LOGITS[j], 1) for j in POSITIVES) + sum(
+        math.log(math.exp(NEG_LOGIT[j]) + 3) for j in SELECTED)
     at_zero = sum(smooth_l1(t) for t in TARGET_0)
+    return losses, scores, (image_1_ce, 4 * math.log(4), at_zero)
+
+
+def test_hard_negatives_are_the_top_3p_by_loss_and_each_image_over_its_p():
+    losses, scores, (image_1_ce, image_2_ce, at_zero) = batch_losses()
+    # Each image over its own P (2, then 1), then over the 2 images.
+    assert value(losses['loss_cls'][0]) == pytest.approx(
+        image_1_ce / 2 / 2, rel=1e-5)
+    assert value(losses['loss_cls'][1]) == pytest.approx(
+        image_2_ce / 1 / 2, rel=1e-5)
+    # Localisation weight 6.
     assert value(losses['loss_bbox'][0]) == pytest.approx(
         6 * at_zero / 2 / 2, rel=1e-5)
     assert value(losses['loss_bbox'][1]) == pytest.approx(0, abs=1e-6)
@@ -195,16 +203,11 @@ def test_hard_negatives_are_the_top_3p_by_loss_and_each_image_over_its_p():
 
 def test_ssd_normalisation_divides_by_the_batch_positives():
     """per_image_norm=False (mmdet's SSD): both images over P = 2 + 1."""
-    head = rock_head(PRIORS, per_image_norm=False, loc_weight=1.0)
-    scores, preds = batch_inputs()
-    losses = head.loss_by_feat([as_maps(scores)], [as_maps(preds)],
-                               [gt(GT, 1), gt(GT_2, 2)], metas(2))
-    positive_ce = sum(ce(POS_LOGITS[j], 1) for j in POSITIVES)
-    negative_ce = sum(math.log(math.exp(NEG_LOGIT[j]) + 3) for j in SELECTED)
+    losses, _, (image_1_ce, image_2_ce, at_zero) = batch_losses(
+        per_image_norm=False, loc_weight=1.0)
     assert value(losses['loss_cls'][0]) == pytest.approx(
-        (positive_ce + negative_ce) / 3, rel=1e-5)
+        image_1_ce / 3, rel=1e-5)
     assert value(losses['loss_cls'][1]) == pytest.approx(
-        4 * math.log(4) / 3, rel=1e-5)
-    at_zero = sum(smooth_l1(t) for t in TARGET_0)
+        image_2_ce / 3, rel=1e-5)
     assert value(losses['loss_bbox'][0]) == pytest.approx(at_zero / 3,
                                                           rel=1e-5)
