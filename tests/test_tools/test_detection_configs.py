@@ -196,7 +196,17 @@ def test_backbone_init_is_the_matching_classification_run(path):
     classification = Config.fromfile(
         REPO / 'configs/dct_imagenet' / f'{work_dir}.py')
     assert backbone.init_cfg.prefix == 'backbone.'
-    assert classification.model.backbone.arch == backbone.arch
+    # The same network: only its taps, strides and final pooling may
+    # differ (a different style or batch-norm eps computes something else
+    # with the same tensors).
+    where = ('out_indices', 'strides', 'final_pool', 'init_cfg',
+             'rgb_pretrained')
+    classifier = {
+        k: v for k, v in classification.model.backbone.items()
+        if k not in where
+    }
+    assert {k: v for k, v in backbone.items() if k not in where} == \
+        classifier
     assert checkpoint == \
         f'epoch_{classification.train_cfg.max_epochs}.pth'
 

@@ -6,6 +6,10 @@
 _base_ = './ssd300_dct-resnet.py'
 model = dict(
     backbone=dict(
+        # As the INSA classification runs whose checkpoints it loads
+        # (dct-resnet-insa_in1k.py): Keras batch norms, stride on the 3x3.
+        style='pytorch',
+        norm_cfg=dict(type='BN', momentum=0.01, eps=1e-3),
         arch='late_concat_rfa_thinner', out_indices=(1, 3, 4, 5),
         strides=None),
     neck=dict(

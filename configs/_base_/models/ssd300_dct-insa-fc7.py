@@ -8,6 +8,10 @@
 _base_ = './ssd300_dct-resnet.py'
 model = dict(
     backbone=dict(
+        # As the INSA classification runs whose checkpoints it loads
+        # (dct-resnet-insa_in1k.py): Keras batch norms, stride on the 3x3.
+        style='pytorch',
+        norm_cfg=dict(type='BN', momentum=0.01, eps=1e-3),
         arch='cb5_only', out_indices=(1, 3), strides=(1, 1, 2, 1)),
     neck=dict(
         _delete_=True,
