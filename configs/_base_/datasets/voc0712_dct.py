@@ -1,6 +1,8 @@
 # Pascal VOC 07+12 trainval -> VOC07 test, DCT input (ssd300_pipelines.py).
-# The *_voc07 configs train on voc07_trainval alone; voc0712_rgb.py reuses
-# the split variables below.
+# The *_voc07 configs train on voc07_trainval alone, the *_voc0712-train
+# ones on voc07_train + voc12_train (the INSA seed's --p07p12), the
+# *_voc12-val ones test on voc12_val; voc0712_rgb.py and voc0712_dct-444.py
+# reuse the split variables below.
 _base_ = './ssd300_pipelines.py'
 dataset_type = 'VOCDataset'
 data_root = 'data/VOCdevkit/'
@@ -17,6 +19,9 @@ voc12_trainval = dict(
     voc07_trainval,
     ann_file='VOC2012/ImageSets/Main/trainval.txt',
     data_prefix=dict(sub_data_root='VOC2012/'))
+# The train halves of the trainval sets, with the same pipeline.
+voc07_train = dict(voc07_trainval, ann_file='VOC2007/ImageSets/Main/train.txt')
+voc12_train = dict(voc12_trainval, ann_file='VOC2012/ImageSets/Main/train.txt')
 voc07_test = dict(
     type=dataset_type,
     data_root=data_root,
@@ -25,6 +30,11 @@ voc07_test = dict(
     test_mode=True,
     pipeline=_base_.test_pipeline,
     backend_args=_base_.backend_args)
+# VOC2012 val (VOC2012's test annotations are not public), test pipeline.
+voc12_val = dict(
+    voc07_test,
+    ann_file='VOC2012/ImageSets/Main/val.txt',
+    data_prefix=dict(sub_data_root='VOC2012/'))
 
 train_dataloader = dict(
     batch_size=8,
