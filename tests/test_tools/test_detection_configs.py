@@ -18,18 +18,20 @@ register_all_modules()
 
 DETECTION_CONFIGS = sorted((REPO / 'configs/ssd_dct').glob('ssd300_*_8xb8-*.py'))
 ALL_CONFIGS = sorted((REPO / 'configs/ssd_dct').glob('*.py'))
+INSA_CONFIGS = [p for p in DETECTION_CONFIGS if '_dct-insa-' in p.stem]
 VOC_OBJECT = """<object><name>{name}</name><difficult>0</difficult>
 <bndbox><xmin>{box[0]}</xmin><ymin>{box[1]}</ymin><xmax>{box[2]}</xmax>
 <ymax>{box[3]}</ymax></bndbox></object>"""
 
 
 def write_voc_tree(root: Path, per_split: int = 2) -> Path:
-    """VOC2007 (trainval + test) and VOC2012 (trainval) with a few smooth
-    JPEGs and one or two boxes each."""
+    """VOC2007 (train, val, test) and VOC2012 (train, val), trainval being
+    train + val as in VOC, with a few smooth JPEGs and one or two boxes
+    each."""
     rng = np.random.default_rng(0)
     classes = ('dog', 'car', 'person')
-    for year, splits in (('VOC2007', ('trainval', 'test')),
-                         ('VOC2012', ('trainval', ))):
+    for year, splits in (('VOC2007', ('train', 'val', 'test')),
+                         ('VOC2012', ('train', 'val'))):
         base = root / year
         for folder in ('Annotations', 'JPEGImages', 'ImageSets/Main'):
             (base / folder).mkdir(parents=True, exist_ok=True)
@@ -53,6 +55,9 @@ def write_voc_tree(root: Path, per_split: int = 2) -> Path:
                     f'<annotation><filename>{image_id}.jpg</filename><size>'
                     f'<width>{width}</width><height>{height}</height>'
                     f'<depth>3</depth></size>{"".join(objects)}</annotation>')
+        main = base / 'ImageSets/Main'
+        (main / 'trainval.txt').write_text((main / 'train.txt').read_text() +
+                                           (main / 'val.txt').read_text())
     return root
 
 
@@ -96,17 +101,9 @@ def test_config_trains_one_iteration_and_predicts(path, voc_root, toy_root):
     assert set(losses) >= {'loss_cls', 'loss_bbox'}
     assert all(torch.isfinite(v) for v in losses.values())
 
-    test_set = DATASETS.build(cfg.test_dataloader.dataset)
     model.eval()
-    with torch.no_grad():
-        [result] = model.test_step(pseudo_collate([test_set[0]]))
-    pred = result.pred_instances
-    assert pred.bboxes.shape[1] == 4
-    assert len(pred) <= cfg.model.test_cfg.max_per_img
-    height, width = result.ori_shape
-    if len(pred):  # boxes come back in the original image's pixels
-        assert pred.bboxes[:, 2].max() <= width + 1e-3
-        assert pred.bboxes[:, 3].max() <= height + 1e-3
+    predict_and_evaluate(model, cfg, toy_root)
+
     # SSD300's six grids and 8732 anchors on the 300x300 training batch,
     # in the head's outputs and in its prior generator alike.
     with torch.no_grad():
@@ -117,6 +114,21 @@ def test_config_trains_one_iteration_and_predicts(path, voc_root, toy_root):
     assert sum(b[0].numel() // 4 for b in bbox_preds) == 8732
     priors = model.bbox_head.prior_generator.grid_priors(grids, device='cpu')
     assert sum(len(p) for p in priors) == 8732
+
+
+def predict_and_evaluate(model, cfg, toy_root):
+    """The model's prediction for the first image of ``cfg``'s test set,
+    through its test pipeline, evaluated by its evaluator."""
+    test_set = DATASETS.build(cfg.test_dataloader.dataset)
+    with torch.no_grad():
+        [result] = model.test_step(pseudo_collate([test_set[0]]))
+    pred = result.pred_instances
+    assert pred.bboxes.shape[1] == 4
+    assert len(pred) <= cfg.model.test_cfg.max_per_img
+    height, width = result.ori_shape
+    if len(pred):  # boxes come back in the original image's pixels
+        assert pred.bboxes[:, 2].max() <= width + 1e-3
+        assert pred.bboxes[:, 3].max() <= height + 1e-3
     if 'VOC' in cfg.val_evaluator.type:
         metric = METRICS.build(cfg.val_evaluator)
         metric.dataset_meta = test_set.metainfo
@@ -126,6 +138,7 @@ def test_config_trains_one_iteration_and_predicts(path, voc_root, toy_root):
         assert 0 <= scores['pascal_voc/mAP_11points'] <= 1
     else:
         check_coco_evaluator(cfg, test_set, result, toy_root)
+    return test_set
 
 
 def check_coco_evaluator(cfg, test_set, result, toy_root):
@@ -176,6 +189,58 @@ def check_coco_evaluator(cfg, test_set, result, toy_root):
     scores = evaluate([prediction] + truth[1:])
     assert set(scores) == keys
     assert 0 <= scores['coco/bbox_mAP'] <= 1
+
+
+# (image list, sub_data_root) of each VOC split a config name can say.
+VOC_SPLITS = {
+    'voc07': [('VOC2007/ImageSets/Main/trainval.txt', 'VOC2007/')],
+    'voc0712': [('VOC2007/ImageSets/Main/trainval.txt', 'VOC2007/'),
+                ('VOC2012/ImageSets/Main/trainval.txt', 'VOC2012/')],
+    # The INSA seed's --p07p12.
+    'voc0712-train': [('VOC2007/ImageSets/Main/train.txt', 'VOC2007/'),
+                      ('VOC2012/ImageSets/Main/train.txt', 'VOC2012/')],
+    'voc07-test': [('VOC2007/ImageSets/Main/test.txt', 'VOC2007/')],
+}
+VOC_CONFIGS = [p for p in DETECTION_CONFIGS if '_voc' in p.stem]
+
+
+def splits(datasets):
+    return [(d.ann_file, d.data_prefix.sub_data_root) for d in datasets]
+
+
+@pytest.mark.parametrize('path', VOC_CONFIGS, ids=lambda p: p.stem)
+def test_voc_splits_are_the_ones_the_name_says(path):
+    """Every INSA config trains on the seed's VOC07 train + VOC12 train,
+    the other VOC configs on VOC07 trainval (+ VOC12 trainval); all test
+    on VOC07 test."""
+    cfg = Config.fromfile(path)
+    train_set, test_set = path.stem.split('_')[3], 'voc07-test'
+    if '_dct-insa-' in path.stem:
+        assert train_set == 'voc0712-train'
+    train = cfg.train_dataloader.dataset
+    assert train.type == 'RepeatDataset' and train.times == 10
+    assert train.dataset.type == 'ConcatDataset'
+    assert splits(train.dataset.datasets) == VOC_SPLITS[train_set]
+    # Only the image lists differ from the trainval sets: same pipeline,
+    # filtering, data root.
+    trainval = {'VOC2007/': cfg.voc07_trainval, 'VOC2012/': cfg.voc12_trainval}
+    for dataset in train.dataset.datasets:
+        assert dict(dataset, ann_file=None) == dict(
+            trainval[dataset.data_prefix.sub_data_root], ann_file=None)
+    test = cfg.test_dataloader.dataset
+    assert cfg.val_dataloader.dataset == test
+    assert splits([test]) == VOC_SPLITS[test_set]
+    assert test.test_mode is True
+    for evaluator in (cfg.val_evaluator, cfg.test_evaluator):
+        assert evaluator == dict(
+            type='VOCAllModesMetric', eval_modes=('area', '11points'))
+
+
+def test_insa_configs():
+    prefixes = ('custom', 'y-cb4-cbcr-cb5', 'cb5-only', 'up-sampling-rfa',
+                'deconv')
+    assert sorted(p.stem for p in INSA_CONFIGS) == sorted(
+        f'ssd300_dct-insa-{p}_8xb8-120e_voc0712-train' for p in prefixes)
 
 
 def pretrained_dct_backbone(path):

@@ -8,11 +8,21 @@ import yaml
 from conftest import REPO
 
 SSD_DCT = REPO / 'configs/ssd_dct'
-# README column -> config suffix and the metafile's published metric.
+# README column -> the config suffixes that may hold it (a row has one of
+# them) and the metafile's published metric. The INSA rows' VOC07+12 is
+# the seed's 07 train + 12 train (`_voc0712-train`), the others' trainval
+# + trainval (`_voc0712`).
 COLUMNS = {
-    'VOC07': ('voc07', 'box AP (all-point)'),
-    'VOC07+12': ('voc0712', 'box AP (all-point)'),
-    'COCO': ('coco', 'box AP'),
+    'VOC07': (('voc07', ), 'box AP (all-point)'),
+    'VOC07+12': (('voc0712', 'voc0712-train'), 'box AP (all-point)'),
+    'COCO': (('coco', ), 'box AP'),
+}
+# Metafile "Training Data" per training-set suffix.
+TRAINING_DATA = {
+    'voc07': 'VOC 07 trainval',
+    'voc0712': 'VOC 07+12 trainval',
+    'voc0712-train': 'VOC 07 train + VOC 12 train',
+    'coco': 'COCO train2017',
 }
 
 
@@ -30,6 +40,17 @@ def results_table():
     return rows
 
 
+def config_of(prefix, column):
+    """The one config of ``prefix`` that holds ``column``'s number."""
+    suffixes, _ = COLUMNS[column]
+    stems = [
+        f'{prefix}_{suffix}' for suffix in suffixes
+        if (SSD_DCT / f'{prefix}_{suffix}.py').is_file()
+    ]
+    assert len(stems) == 1, f'{prefix} {column}: configs {stems}'
+    return stems[0]
+
+
 def test_every_published_number_has_its_config():
     rows = results_table()
     names = [row['row'] for row in rows]
@@ -40,20 +61,19 @@ def test_every_published_number_has_its_config():
     assert len(rows) == 17
     for row in rows:
         prefix = re.fullmatch(r'`(\S+)`', row['config prefix']).group(1)
-        for column, (suffix, _) in COLUMNS.items():
+        for column in COLUMNS:
             if row[column] != '–':
                 float(row[column])
-                assert (SSD_DCT / f'{prefix}_{suffix}.py').is_file(), \
-                    f'{row["row"]}: no {prefix}_{suffix}.py'
+                config_of(prefix, column)
 
 
 def test_every_config_is_in_the_table_with_its_metafile_number():
     published = {}  # config stem -> the README's numbers for it
     for row in results_table():
         prefix = row['config prefix'].strip('`')
-        for column, (suffix, _) in COLUMNS.items():
+        for column in COLUMNS:
             if row[column] != '–':
-                published.setdefault(f'{prefix}_{suffix}',
+                published.setdefault(config_of(prefix, column),
                                      set()).add(float(row[column]))
     models = {
         model['Name']: model for model in yaml.safe_load(
@@ -64,9 +84,14 @@ def test_every_config_is_in_the_table_with_its_metafile_number():
     for stem in configs:
         model = models[stem]
         assert model['Config'] == f'configs/ssd_dct/{stem}.py'
-        column = next(c for c, (suffix, _) in COLUMNS.items()
-                      if stem.endswith(f'_{suffix}'))
+        [column] = [
+            c for c, (suffixes, _) in COLUMNS.items()
+            if any(stem.endswith(f'_{suffix}') for suffix in suffixes)
+        ]
         metric = COLUMNS[column][1]
         # The VGG16 prefix has two rows (official, retrained): the
         # metafile quotes one of them.
         assert model['Metadata']['Published'][metric] in published[stem]
+        # The training set the name says.
+        train_set = stem.split('_')[3]
+        assert model['Metadata']['Training Data'] == TRAINING_DATA[train_set]
