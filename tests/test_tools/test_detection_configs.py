@@ -18,6 +18,14 @@ register_all_modules()
 
 DETECTION_CONFIGS = sorted((REPO / 'configs/ssd_dct').glob('ssd300_*_8xb8-*.py'))
 ALL_CONFIGS = sorted((REPO / 'configs/ssd_dct').glob('*.py'))
+# Test-set siblings (`<parent>_<test set>.py`): the parent's model and
+# training, another test set. Each is tested with its parent's trained model.
+SIBLINGS = {
+    path: path.with_name(path.stem.rsplit('_', 1)[0] + '.py')
+    for path in DETECTION_CONFIGS
+    if path.with_name(path.stem.rsplit('_', 1)[0] + '.py').is_file()
+}
+TRAINED_CONFIGS = [p for p in DETECTION_CONFIGS if p not in SIBLINGS]
 INSA_CONFIGS = [p for p in DETECTION_CONFIGS if '_dct-insa-' in p.stem]
 VOC_OBJECT = """<object><name>{name}</name><difficult>0</difficult>
 <bndbox><xmin>{box[0]}</xmin><ymin>{box[1]}</ymin><xmax>{box[2]}</xmax>
@@ -83,8 +91,12 @@ def point_at_data(cfg: Config, voc_root: Path, toy_root: Path) -> None:
         toy, ann_file='annotations/val.json', data_prefix=dict(img='val/'))
 
 
-@pytest.mark.parametrize('path', DETECTION_CONFIGS, ids=lambda p: p.stem)
+@pytest.mark.parametrize('path', TRAINED_CONFIGS, ids=lambda p: p.stem)
 def test_config_trains_one_iteration_and_predicts(path, voc_root, toy_root):
+    """One training iteration, then a prediction on the config's first test
+    image and on each of its test-set siblings' (same model and training,
+    test_sibling_changes_only_the_test_set), each through its own test
+    pipeline and evaluator."""
     cfg = Config.fromfile(path)
     point_at_data(cfg, voc_root, toy_root)
     # ImageNet / classification checkpoints are not available here.
@@ -103,6 +115,14 @@ def test_config_trains_one_iteration_and_predicts(path, voc_root, toy_root):
 
     model.eval()
     predict_and_evaluate(model, cfg, toy_root)
+    for sibling, parent in SIBLINGS.items():
+        if parent == path:
+            sibling_cfg = Config.fromfile(sibling)
+            point_at_data(sibling_cfg, voc_root, toy_root)
+            test_set = predict_and_evaluate(model, sibling_cfg, toy_root)
+            assert test_set.metainfo['dataset_type'] == 'VOC2012'
+            assert test_set.get_data_info(0)['img_path'] == \
+                f'{voc_root}/VOC2012/JPEGImages/val_000.jpg'
 
     # SSD300's six grids and 8732 anchors on the 300x300 training batch,
     # in the head's outputs and in its prior generator alike.
@@ -191,7 +211,9 @@ def check_coco_evaluator(cfg, test_set, result, toy_root):
     assert 0 <= scores['coco/bbox_mAP'] <= 1
 
 
-# (image list, sub_data_root) of each VOC split a config name can say.
+# (image list, sub_data_root) of each VOC split a config name can say:
+# `_<train set>` or `_<train set>_<test set>` (test set VOC07 test if
+# unnamed).
 VOC_SPLITS = {
     'voc07': [('VOC2007/ImageSets/Main/trainval.txt', 'VOC2007/')],
     'voc0712': [('VOC2007/ImageSets/Main/trainval.txt', 'VOC2007/'),
@@ -200,6 +222,7 @@ VOC_SPLITS = {
     'voc0712-train': [('VOC2007/ImageSets/Main/train.txt', 'VOC2007/'),
                       ('VOC2012/ImageSets/Main/train.txt', 'VOC2012/')],
     'voc07-test': [('VOC2007/ImageSets/Main/test.txt', 'VOC2007/')],
+    'voc12-val': [('VOC2012/ImageSets/Main/val.txt', 'VOC2012/')],
 }
 VOC_CONFIGS = [p for p in DETECTION_CONFIGS if '_voc' in p.stem]
 
@@ -210,11 +233,12 @@ def splits(datasets):
 
 @pytest.mark.parametrize('path', VOC_CONFIGS, ids=lambda p: p.stem)
 def test_voc_splits_are_the_ones_the_name_says(path):
-    """Every INSA config trains on the seed's VOC07 train + VOC12 train,
+    """Every INSA config trains on the seed's VOC07 train + VOC12 train;
     the other VOC configs on VOC07 trainval (+ VOC12 trainval); all test
-    on VOC07 test."""
+    on VOC07 test but the `_voc12-val` siblings, on VOC2012 val."""
     cfg = Config.fromfile(path)
-    train_set, test_set = path.stem.split('_')[3], 'voc07-test'
+    names = path.stem.split('_')[3:]  # train set [, test set]
+    train_set, test_set = (names + ['voc07-test'])[:2]
     if '_dct-insa-' in path.stem:
         assert train_set == 'voc0712-train'
     train = cfg.train_dataloader.dataset
@@ -236,11 +260,31 @@ def test_voc_splits_are_the_ones_the_name_says(path):
             type='VOCAllModesMetric', eval_modes=('area', '11points'))
 
 
-def test_insa_configs():
+def test_insa_configs_and_their_voc12_val_siblings():
+    stems = sorted(p.stem for p in INSA_CONFIGS)
     prefixes = ('custom', 'y-cb4-cbcr-cb5', 'cb5-only', 'up-sampling-rfa',
                 'deconv')
-    assert sorted(p.stem for p in INSA_CONFIGS) == sorted(
-        f'ssd300_dct-insa-{p}_8xb8-120e_voc0712-train' for p in prefixes)
+    trained = [
+        f'ssd300_dct-insa-{p}_8xb8-120e_voc0712-train' for p in prefixes
+    ]
+    assert stems == sorted(trained + [f'{s}_voc12-val' for s in trained])
+    assert sorted((p.stem, q.stem) for p, q in SIBLINGS.items()) == \
+        sorted((f'{s}_voc12-val', s) for s in trained)
+
+
+@pytest.mark.parametrize('sibling', list(SIBLINGS), ids=lambda p: p.stem)
+def test_sibling_changes_only_the_test_set(sibling):
+    """A test-set sibling is its parent (same model, training, schedule)
+    with another image list in its val/test dataloaders (same pipeline)
+    and the same evaluator."""
+    child = Config.fromfile(sibling).to_dict()
+    parent = Config.fromfile(SIBLINGS[sibling]).to_dict()
+    for key in ('val_dataloader', 'test_dataloader'):
+        child_test, parent_test = child[key].pop('dataset'), \
+            parent[key].pop('dataset')
+        assert dict(child_test, ann_file=None, data_prefix=None) == \
+            dict(parent_test, ann_file=None, data_prefix=None)
+    assert child == parent
 
 
 def pretrained_dct_backbone(path):
@@ -251,7 +295,7 @@ def pretrained_dct_backbone(path):
 
 
 @pytest.mark.parametrize(
-    'path', [p for p in DETECTION_CONFIGS if pretrained_dct_backbone(p)],
+    'path', [p for p in TRAINED_CONFIGS if pretrained_dct_backbone(p)],
     ids=lambda p: p.stem)
 def test_backbone_init_is_the_matching_classification_run(path):
     """A DCT detector starts from what `tools/train.py` writes for the
@@ -277,7 +321,7 @@ def test_backbone_init_is_the_matching_classification_run(path):
 
 
 @pytest.mark.parametrize(
-    'path', [p for p in DETECTION_CONFIGS if pretrained_dct_backbone(p)],
+    'path', [p for p in TRAINED_CONFIGS if pretrained_dct_backbone(p)],
     ids=lambda p: p.stem)
 def test_classification_checkpoint_fits_the_detector_backbone(path):
     """``backbone.*`` of the classification model, prefix stripped as

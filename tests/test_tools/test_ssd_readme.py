@@ -11,10 +11,12 @@ SSD_DCT = REPO / 'configs/ssd_dct'
 # README column -> the config suffixes that may hold it (a row has one of
 # them) and the metafile's published metric. The INSA rows' VOC07+12 is
 # the seed's 07 train + 12 train (`_voc0712-train`), the others' trainval
-# + trainval (`_voc0712`).
+# + trainval (`_voc0712`); VOC12 val is the INSA seed's other column, the
+# same training tested on VOC2012 val.
 COLUMNS = {
     'VOC07': (('voc07', ), 'box AP (all-point)'),
     'VOC07+12': (('voc0712', 'voc0712-train'), 'box AP (all-point)'),
+    'VOC12 val': (('voc0712-train_voc12-val', ), 'box AP (all-point)'),
     'COCO': (('coco', ), 'box AP'),
 }
 # Metafile "Training Data" per training-set suffix.
@@ -67,6 +69,27 @@ def test_every_published_number_has_its_config():
                 config_of(prefix, column)
 
 
+def test_insa_rows_have_both_published_columns():
+    """The INSA seed's two columns (VOC07 test, VOC12 val) of the same
+    models trained on 07 train + 12 train; only the INSA rows have a VOC12
+    val number."""
+    published = {
+        row['config prefix'].strip('`'): (row['VOC07+12'], row['VOC12 val'])
+        for row in results_table() if row['row'].startswith('INSA ')
+    }
+    assert published == {
+        'ssd300_dct-insa-custom_8xb8-120e': ('63.0', '59.2'),
+        'ssd300_dct-insa-y-cb4-cbcr-cb5_8xb8-120e': ('48.5', '48.0'),
+        'ssd300_dct-insa-cb5-only_8xb8-120e': ('47.7', '47.4'),
+        'ssd300_dct-insa-up-sampling-rfa_8xb8-120e': ('51.9', '51.2'),
+        'ssd300_dct-insa-deconv_8xb8-120e': ('52.7', '51.5'),
+    }
+    for prefix in published:
+        assert config_of(prefix, 'VOC07+12') == f'{prefix}_voc0712-train'
+    assert all(row['VOC12 val'] == '–' for row in results_table()
+               if not row['row'].startswith('INSA '))
+
+
 def test_every_config_is_in_the_table_with_its_metafile_number():
     published = {}  # config stem -> the README's numbers for it
     for row in results_table():
@@ -92,6 +115,8 @@ def test_every_config_is_in_the_table_with_its_metafile_number():
         # The VGG16 prefix has two rows (official, retrained): the
         # metafile quotes one of them.
         assert model['Metadata']['Published'][metric] in published[stem]
-        # The training set the name says.
+        # The training set the name says ("_<train>" or "_<train>_<test>").
         train_set = stem.split('_')[3]
         assert model['Metadata']['Training Data'] == TRAINING_DATA[train_set]
+        if column == 'VOC12 val':
+            assert model['Results'][0]['Dataset'] == 'VOC2012 val'
