@@ -5,7 +5,7 @@
 # val, ssd300_dct-insa-custom_8xb8-120e_voc0712-train_voc12-val.py.
 _base_ = [
     '../_base_/models/ssd300_dct-insa-custom.py',
-    '../_base_/datasets/voc0712_dct.py',
+    '../_base_/datasets/voc0712-train_dct.py',
     '../_base_/schedules/sgd_ssd-voc-24e.py', '../_base_/default_runtime.py'
 ]
 model = dict(
@@ -17,7 +17,3 @@ model = dict(
     bbox_head=dict(
         num_classes=20,
         anchor_generator=dict(basesize_ratio_range=(0.2, 0.9))))
-# The seed's split (--p07p12): VOC07 train + VOC12 train.
-train_dataloader = dict(
-    dataset=dict(
-        dataset=dict(datasets=[_base_.voc07_train, _base_.voc12_train])))

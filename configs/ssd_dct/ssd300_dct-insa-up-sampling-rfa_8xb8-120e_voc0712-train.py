@@ -5,7 +5,7 @@
 # val, ssd300_dct-insa-up-sampling-rfa_8xb8-120e_voc0712-train_voc12-val.py.
 _base_ = [
     '../_base_/models/ssd300_dct-insa-fc7.py',
-    '../_base_/datasets/voc0712_dct.py',
+    '../_base_/datasets/voc0712-train_dct.py',
     '../_base_/schedules/sgd_ssd-voc-24e.py', '../_base_/default_runtime.py'
 ]
 model = dict(
@@ -24,7 +24,3 @@ model = dict(
         num_classes=20,
         in_channels=(512, 1024, 512, 256, 256, 256),
         anchor_generator=dict(basesize_ratio_range=(0.2, 0.9))))
-# The seed's split (--p07p12): VOC07 train + VOC12 train.
-train_dataloader = dict(
-    dataset=dict(
-        dataset=dict(datasets=[_base_.voc07_train, _base_.voc12_train])))
