@@ -7,14 +7,14 @@ from .blockdct import block_dct, block_idct, dct_matrix
 from .dct_ops import downsample_blocks
 from .encode import SUBSAMPLINGS, encode_jpeg
 from .header import (JPEGColourError, JPEGHeader, JPEGReadError,
-                     parse_jpeg_header)
+                     chroma_grid, parse_jpeg_header, subsampling_of)
 from .native import NativeReader
 from .reader import BACKENDS, DCTCoefficients, read_dct, resolve_backend
 
 __all__ = [
     'BACKENDS', 'DCTCoefficients', 'JPEGColourError', 'JPEGHeader',
     'JPEGReadError',
-    'NativeReader', 'SUBSAMPLINGS', 'block_dct', 'block_idct', 'dct_matrix',
-    'downsample_blocks', 'encode_jpeg', 'parse_jpeg_header', 'read_dct',
-    'resolve_backend'
+    'NativeReader', 'SUBSAMPLINGS', 'block_dct', 'block_idct', 'chroma_grid',
+    'dct_matrix', 'downsample_blocks', 'encode_jpeg', 'parse_jpeg_header',
+    'read_dct', 'resolve_backend', 'subsampling_of'
 ]

@@ -36,6 +36,23 @@ _SUBSAMPLING_NAMES = {
     (2, 2): '4:2:0',
     (4, 1): '4:1:1',
 }
+_SUBSAMPLING_FACTORS = {name: hv for hv, name in _SUBSAMPLING_NAMES.items()}
+
+
+def chroma_grid(luma_blocks: tuple, subsampling: str) -> tuple:
+    """The (rows, cols) chroma block grid of a ``subsampling`` JPEG (a
+    name of ``_SUBSAMPLING_NAMES``) whose unpadded luma grid is
+    ``luma_blocks``."""
+    h, v = _SUBSAMPLING_FACTORS[subsampling]
+    return -(-luma_blocks[0] // v), -(-luma_blocks[1] // h)
+
+
+def subsampling_of(luma_blocks: tuple, chroma_blocks: tuple) -> str:
+    """The subsampling name whose chroma grid ``chroma_blocks`` is, for
+    ``luma_blocks``, or 'unknown'."""
+    return next((name for name in _SUBSAMPLING_FACTORS
+                 if chroma_grid(luma_blocks, name) == tuple(chroma_blocks)),
+                'unknown')
 
 
 class JPEGReadError(ValueError):

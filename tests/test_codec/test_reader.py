@@ -191,3 +191,14 @@ def test_encode_quality_subsampling_and_channel_order():
         encode_jpeg(rgb, subsampling='4:1:1')
     with pytest.raises(TypeError, match='uint8'):
         encode_jpeg(rgb.astype(np.float32))
+
+
+def test_chroma_grid_of_each_subsampling_and_back():
+    from dct_mmdet.codec import chroma_grid, subsampling_of
+    luma = (39, 38)  # rows, cols; odd rows round up
+    grids = {'4:4:4': (39, 38), '4:2:2': (39, 19), '4:4:0': (20, 38),
+             '4:2:0': (20, 19), '4:1:1': (39, 10)}
+    for name, grid in grids.items():
+        assert chroma_grid(luma, name) == grid
+        assert subsampling_of(luma, grid) == name
+    assert subsampling_of(luma, (13, 13)) == 'unknown'

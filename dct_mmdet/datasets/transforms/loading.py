@@ -14,8 +14,8 @@ from mmcv.transforms import BaseTransform
 from mmdet.datasets.transforms import Resize
 
 from dct_mmdet.codec import (DCTCoefficients, JPEGColourError,
-                             JPEGReadError, encode_jpeg, read_dct,
-                             resolve_backend)
+                             JPEGReadError, chroma_grid, encode_jpeg,
+                             read_dct, resolve_backend, subsampling_of)
 from dct_mmdet.registry import TRANSFORMS
 
 
@@ -149,23 +149,6 @@ class JPEGToDCT(BaseTransform):
                 f"chroma='{self.chroma}', encoder='{self.encoder}')")
 
 
-# (vertical, horizontal) luma blocks per chroma block of each subsampling.
-CHROMA_FACTORS = {
-    '4:4:4': (1, 1),
-    '4:2:2': (1, 2),
-    '4:2:0': (2, 2),
-    '4:4:0': (2, 1),
-    '4:1:1': (1, 4)
-}
-
-
-def chroma_grid(luma: tuple, subsampling: str) -> tuple:
-    """The chroma block grid of a ``subsampling`` JPEG whose (unpadded)
-    luma block grid is ``luma``."""
-    return tuple(-(-blocks // factor)
-                 for blocks, factor in zip(luma, CHROMA_FACTORS[subsampling]))
-
-
 @TRANSFORMS.register_module()
 class DCTTestInput(BaseTransform):
     """The DCT input of a test image, under one of two protocols.
@@ -256,8 +239,7 @@ class DCTTestInput(BaseTransform):
             zeros = np.zeros(wanted + (64, ), results['dct_cb'].dtype)
             results['dct_cb'], results['dct_cr'] = zeros, zeros.copy()
             return results
-        found = next((name for name in CHROMA_FACTORS
-                      if chroma_grid(luma, name) == chroma), 'unknown')
+        found = subsampling_of(luma, chroma)
         subsampling = self.reencode.subsampling
         raise JPEGReadError(
             str(results.get('img_path') or '<bytes>'),
