@@ -88,3 +88,56 @@ def test_vgg_dct_ssd_taps_at_300():
         outs = neck(backbone(inputs))
     assert [o.shape[-1] for o in outs] == [38, 19, 10, 5, 3, 1]
     assert outs[1].shape[1] == 128
+
+
+def test_fc_layers_become_fc6_fc7_by_subsampling():
+    """Every (4096 / width)-th filter; fc6 taps 0, 3, 6 of the 7x7 map."""
+    from dct_mmdet.models.necks.ssd_extras_neck import fc_layers_to_fc6_fc7
+    fc1 = torch.randn(8, 2 * 7 * 7)
+    fc2 = torch.randn(8, 8)
+    b1, b2 = torch.randn(8), torch.randn(8)
+    w6, c6, w7, c7 = fc_layers_to_fc6_fc7(fc1, b1, fc2, b2, 2, 2, 3)
+    assert w6.shape == (2, 2, 3, 3) and w7.shape == (2, 2, 1, 1)
+    # fc6 filter 1 = FC1 row 4; channel c, tap (i, j) = column
+    # c * 49 + 3i * 7 + 3j (flatten is channels first).
+    for c in range(2):
+        for i in range(3):
+            for j in range(3):
+                assert w6[1, c, i, j] == fc1[4, c * 49 + 3 * i * 7 + 3 * j]
+    assert torch.equal(c6, b1[::4]) and torch.equal(c7, b2[::4])
+    assert torch.equal(w7[:, :, 0, 0], fc2[::4, ::4])
+    with pytest.raises(ValueError, match='flatten of a 3-channel'):
+        fc_layers_to_fc6_fc7(fc1, b1, fc2, b2, 3, 2, 3)
+    with pytest.raises(ValueError, match='subsample 8 features to 3'):
+        fc_layers_to_fc6_fc7(fc1, b1, fc2, b2, 2, 3, 3)
+
+
+def test_neck_takes_fc6_fc7_from_a_vgg_classifier_checkpoint(tmp_path):
+    from dct_mmdet.registry import MODELS
+    classifier = MODELS.build(
+        dict(type='DCTImageClassifier',
+             backbone=dict(type='DCTVGG', widen_factor=0.0625),
+             pool_size=7, hidden_channels=(64, 64), dropout=0.5,
+             num_classes=5))
+    path = tmp_path / 'epoch_90.pth'
+    torch.save({'state_dict': classifier.state_dict()}, path)
+    neck = SSDExtrasNeck(
+        in_channels=(32, 32), fc7_channels=16,
+        out_channels=(32, 16, 16, 8, 8, 8), level_strides=(2, 2, 1, 1),
+        level_paddings=(1, 1, 0, 0), fc_init_checkpoint=str(path))
+    neck.init_weights()
+    fc1, fc2 = classifier.hidden[0], classifier.hidden[3]
+    torch.testing.assert_close(
+        neck.fc7[1].weight,
+        fc1.weight.reshape(64, 32, 7, 7)[::4, :, ::3, ::3])
+    torch.testing.assert_close(neck.fc7[3].weight[:, :, 0, 0],
+                               fc2.weight[::4, ::4])
+    torch.testing.assert_close(neck.fc7[3].bias, fc2.bias[::4])
+    # A checkpoint without VGG's FC head is refused, naming the file.
+    torch.save({'state_dict': {'fc.weight': torch.zeros(5, 32)}}, path)
+    with pytest.raises(ValueError, match='epoch_90.pth: no VGG classifier'):
+        neck.init_weights()
+    with pytest.raises(ValueError, match='fc_init_checkpoint needs'):
+        SSDExtrasNeck(in_channels=(32, 32), out_channels=(32, 32, 8),
+                      level_strides=(2, ), level_paddings=(1, ),
+                      fc_init_checkpoint=str(path))

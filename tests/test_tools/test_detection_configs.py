@@ -101,6 +101,7 @@ def test_config_trains_one_iteration_and_predicts(path, voc_root, toy_root):
     point_at_data(cfg, voc_root, toy_root)
     # ImageNet / classification checkpoints are not available here.
     cfg.model.backbone.init_cfg = None
+    cfg.model.neck.pop('fc_init_checkpoint', None)
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()
@@ -346,6 +347,36 @@ def test_classification_checkpoint_fits_the_detector_backbone(path):
     assert sorted(set(wanted) - set(given)) == []  # missing
     assert sorted(set(given) - set(wanted)) == []  # unexpected
     assert [k for k in wanted if wanted[k] != given[k]] == []  # shapes
+
+
+@pytest.mark.parametrize(
+    'path', [p for p in TRAINED_CONFIGS if 'DCTVGG' in str(
+        Config.fromfile(p).model.backbone.type)], ids=lambda p: p.stem)
+def test_vgg_dct_fc6_fc7_start_from_the_classifier_fc_layers(path):
+    """jpeg_deep's VGG-DCT detectors take fc6/fc7 from the FC-4096 layers of
+    the classification run their backbone starts from (its
+    classification2ssd.py); the full-size shapes convert. The ITSC network's
+    conversion is not in our reference: its fc6/fc7 start random."""
+    from dct_mmdet.models.necks.ssd_extras_neck import fc_layers_to_fc6_fc7
+    model = Config.fromfile(path).model
+    if '-itsc-' in path.stem:
+        assert 'fc_init_checkpoint' not in model.neck
+        return
+    assert model.neck.fc_init_checkpoint == model.backbone.init_cfg.checkpoint
+    work_dir = Path(model.neck.fc_init_checkpoint).parts[-2]
+    classifier = Config.fromfile(
+        REPO / 'configs/dct_imagenet' / f'{work_dir}.py').model
+    model.backbone.init_cfg = None
+    model.neck.fc_init_checkpoint = None
+    with torch.device('meta'):
+        state = MODELS.build(classifier).state_dict()
+        neck = MODELS.build(model.neck)
+    converted = fc_layers_to_fc6_fc7(
+        state['hidden.0.weight'], state['hidden.0.bias'],
+        state['hidden.3.weight'], state['hidden.3.bias'], 512, 1024, 3)
+    wanted = [neck.fc7[1].weight, neck.fc7[1].bias, neck.fc7[3].weight,
+              neck.fc7[3].bias]
+    assert [t.shape for t in converted] == [t.shape for t in wanted]
 
 
 @pytest.mark.parametrize('path', ALL_CONFIGS, ids=lambda p: p.stem)
