@@ -26,12 +26,11 @@ def _encode_pil(image: np.ndarray, quality: int, subsampling: str) -> bytes:
 
 
 def _encode_cv2(image: np.ndarray, quality: int, subsampling: str) -> bytes:
+    """``image``: BGR (or grayscale), as OpenCV takes it."""
     import cv2
-    if image.ndim == 3:
-        image = image[..., ::-1]  # OpenCV takes BGR
     sampling = getattr(cv2, 'IMWRITE_JPEG_SAMPLING_FACTOR_' +
                        subsampling.replace(':', ''))
-    ok, data = cv2.imencode('.jpg', np.ascontiguousarray(image), [
+    ok, data = cv2.imencode('.jpg', image, [
         cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_SAMPLING_FACTOR,
         sampling
     ])
@@ -70,7 +69,8 @@ def encode_jpeg(image: np.ndarray,
     if image.dtype != np.uint8:
         raise TypeError(f'expected a uint8 image, got {image.dtype}')
     if image.ndim == 3 and image.shape[2] == 3:
-        if channel_order == 'bgr':
+        # One flip at most, into the order the encoder takes.
+        if channel_order != ('bgr' if encoder == 'cv2' else 'rgb'):
             image = image[..., ::-1]
     elif image.ndim != 2:
         raise ValueError(

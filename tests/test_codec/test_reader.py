@@ -185,6 +185,13 @@ def test_encode_quality_subsampling_and_channel_order():
     np.testing.assert_array_equal(
         read_dct(encode_jpeg(rgb)).cb,
         read_dct(encode_jpeg(rgb[..., ::-1], channel_order='bgr')).cb)
+    # OpenCV's encoder takes either order too: cv2.imencode's own bytes.
+    import cv2
+    bgr = np.ascontiguousarray(rgb[..., ::-1])
+    opencv = cv2.imencode('.jpg', bgr, [cv2.IMWRITE_JPEG_QUALITY, 75])[1]
+    for image, order in ((rgb, 'rgb'), (bgr, 'bgr')):
+        assert encode_jpeg(image, channel_order=order,
+                           encoder='cv2') == opencv.tobytes()
     with pytest.raises(ValueError, match='quality'):
         encode_jpeg(rgb, quality=0)
     with pytest.raises(ValueError, match='subsampling'):
