@@ -16,7 +16,8 @@ import torch
 import torch.nn as nn
 
 from dct_mmdet.models import DCTVGG, DCTResNet
-from dct_mmdet.models.backbones.presets import PUBLISHED_IMAGENET
+from dct_mmdet.models.backbones.presets import (PUBLISHED_IMAGENET,
+                                               build_preset)
 
 
 def dct_input(size: int, batch: int = 1, luma_per_chroma: int = 2) -> dict:
@@ -31,8 +32,7 @@ def dct_input(size: int, batch: int = 1, luma_per_chroma: int = 2) -> dict:
 
 
 def build_backbone(arch: str) -> nn.Module:
-    cls = DCTVGG if arch in DCTVGG.arch_settings else DCTResNet
-    model = cls(arch)
+    model = build_preset(arch)
     model.eval()
     return model
 

@@ -29,7 +29,8 @@ import torch
 import torch.nn as nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from dct_mmdet.models import DCTVGG, DCTResNet
+from dct_mmdet.models import DCTResNet
+from dct_mmdet.models.backbones.presets import build_preset
 
 BRANCHES = {'conv1': '2a', 'conv2': '2b', 'conv3': '2c', 'downsample': '1'}
 
@@ -106,8 +107,8 @@ def convert_block(layers: dict, own: dict, ours: str, keras: str,
                         out)
 
 
-def convert_layer(layers: dict, model: nn.Module, ours: str, keras: str,
-                  out: dict, missing: list) -> None:
+def convert_layer(layers: dict, model: nn.Module, own: dict, ours: str,
+                  keras: str, out: dict, missing: list) -> None:
     """One mapped module: a bottleneck block, a batch norm or a conv."""
     module = model.get_submodule(ours)
     if isinstance(module, _BatchNorm):
@@ -115,8 +116,8 @@ def convert_layer(layers: dict, model: nn.Module, ours: str, keras: str,
     elif isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
         kind = 'conv'
     elif hasattr(module, 'conv3'):
-        convert_block(layers, model.state_dict(), f'{ours}.',
-                      keras.replace('res', '', 1), out, missing)
+        convert_block(layers, own, f'{ours}.', keras.replace('res', '', 1),
+                      out, missing)
         return
     else:
         raise SystemExit(f'--map {ours}: a {type(module).__name__}, not a '
@@ -135,8 +136,8 @@ def convert_layer(layers: dict, model: nn.Module, ours: str, keras: str,
 def convert(layers: dict, model: nn.Module, extra: dict) -> tuple:
     """Return (state dict, missing Keras layer names)."""
     state, missing = {}, []
+    own = model.state_dict()
     if isinstance(model, DCTResNet):
-        own = model.state_dict()
         for ours, theirs in model.rgb_key_map().items():
             if theirs.startswith('layer'):
                 convert_block(layers, own, ours, keras_block(theirs), state,
@@ -148,16 +149,9 @@ def convert(layers: dict, model: nn.Module, extra: dict) -> tuple:
             else:
                 missing.append('conv1')
     for ours, keras in extra.items():
-        convert_layer(layers, model, ours.rstrip('.'), keras, state, missing)
+        convert_layer(layers, model, own, ours.rstrip('.'), keras, state,
+                      missing)
     return state, missing
-
-
-def build_backbone(arch: str) -> nn.Module:
-    if arch in DCTVGG.arch_settings:
-        return DCTVGG(arch)
-    if arch in DCTResNet.arch_settings:
-        return DCTResNet(arch)
-    raise SystemExit(f'unknown arch {arch!r}: a DCTResNet or DCTVGG preset')
 
 
 def main():
@@ -173,7 +167,11 @@ def main():
                         'classifier and detector checkpoints)')
     args = parser.parse_args()
     extra = dict(pair.split('=', 1) for pair in args.map)
-    model = build_backbone(args.arch)
+    try:
+        model = build_preset(args.arch)
+    except KeyError:
+        raise SystemExit(
+            f'unknown arch {args.arch!r}: a DCTResNet or DCTVGG preset')
     state, missing = convert(read_keras_layers(args.weights), model, extra)
     shapes = model.state_dict()
     wrong = [

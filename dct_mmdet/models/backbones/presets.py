@@ -6,6 +6,11 @@ jpeg_deep (jpeg_deep_*), the INSA Rouen seed's README (its --archi names),
 DCTNet (on its upscaled 56x56 input), ITSC 2019 (Deguerre et al.'s first
 VGG-DCT).
 """
+import torch.nn as nn
+
+from .dct_resnet import DCTResNet
+from .dct_vgg import DCTVGG
+
 PUBLISHED_IMAGENET = {
     'uber_deconvolution_rfa': (76.06, 93.02),
     'uber_late_concat_rfa': (75.92, 92.81),
@@ -28,3 +33,10 @@ PUBLISHED_IMAGENET = {
     'jpeg_deep_vgg_dct_deconv': (65.9, 86.7),
     'itsc_vgg_dct': (42.0, 66.9),  # ITSC 2019, 4:4:4 input
 }
+
+
+def build_preset(arch: str, **kwargs) -> nn.Module:
+    """The ``DCTVGG`` or ``DCTResNet`` preset named ``arch`` (an unknown
+    name raises ``DCTResNet``'s KeyError)."""
+    family = DCTVGG if arch in DCTVGG.arch_settings else DCTResNet
+    return family(arch, **kwargs)
