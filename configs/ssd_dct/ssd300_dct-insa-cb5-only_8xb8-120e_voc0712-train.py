@@ -10,10 +10,16 @@ _base_ = [
 ]
 model = dict(
     backbone=dict(
+        arch='cb5_only',
         init_cfg=dict(
             type='Pretrained',
             prefix='backbone.',
             checkpoint='work_dirs/dct-resnet_cb5-only_8xb32-90e_in1k/epoch_90.pth')),
+    # Its Y path ends 768 wide (the others' 512).
+    neck=dict(
+        in_channels=(768, 2048),
+        out_channels=(768, 1024, 512, 256, 256, 256)),
     bbox_head=dict(
         num_classes=20,
+        in_channels=(768, 1024, 512, 256, 256, 256),
         anchor_generator=dict(basesize_ratio_range=(0.2, 0.9))))

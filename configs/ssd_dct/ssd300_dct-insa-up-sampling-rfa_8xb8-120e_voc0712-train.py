@@ -17,10 +17,6 @@ model = dict(
             type='Pretrained',
             prefix='backbone.',
             checkpoint='work_dirs/dct-resnet_up-sampling-rfa_8xb32-90e_in1k/epoch_90.pth')),
-    neck=dict(
-        in_channels=(512, 2048),
-        out_channels=(512, 1024, 512, 256, 256, 256)),
     bbox_head=dict(
         num_classes=20,
-        in_channels=(512, 1024, 512, 256, 256, 256),
         anchor_generator=dict(basesize_ratio_range=(0.2, 0.9))))

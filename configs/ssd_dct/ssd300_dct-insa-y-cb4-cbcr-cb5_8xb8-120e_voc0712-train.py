@@ -10,15 +10,10 @@ _base_ = [
 ]
 model = dict(
     backbone=dict(
-        arch='y_cb4_cbcr_cb5',
         init_cfg=dict(
             type='Pretrained',
             prefix='backbone.',
             checkpoint='work_dirs/dct-resnet_y-cb4-cbcr-cb5_8xb32-90e_in1k/epoch_90.pth')),
-    neck=dict(
-        in_channels=(512, 2048),
-        out_channels=(512, 1024, 512, 256, 256, 256)),
     bbox_head=dict(
         num_classes=20,
-        in_channels=(512, 1024, 512, 256, 256, 256),
         anchor_generator=dict(basesize_ratio_range=(0.2, 0.9))))

@@ -12,14 +12,14 @@ model = dict(
         # (dct-resnet-insa_in1k.py): Keras batch norms, stride on the 3x3.
         style='pytorch',
         norm_cfg=dict(type='BN', momentum=0.01, eps=1e-3),
-        arch='cb5_only', out_indices=(1, 3), strides=(1, 1, 2, 1)),
+        arch='y_cb4_cbcr_cb5', out_indices=(1, 3), strides=(1, 1, 2, 1)),
     neck=dict(
         _delete_=True,
         type='SSDExtrasNeck',
-        in_channels=(768, 2048),
+        in_channels=(512, 2048),
         fc7_channels=1024,
-        out_channels=(768, 1024, 512, 256, 256, 256),
+        out_channels=(512, 1024, 512, 256, 256, 256),
         level_strides=(2, 2, 1, 1),
         level_paddings=(1, 1, 0, 0),
         l2_norm_levels=(0, )),
-    bbox_head=dict(in_channels=(768, 1024, 512, 256, 256, 256)))
+    bbox_head=dict(in_channels=(512, 1024, 512, 256, 256, 256)))
