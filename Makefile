@@ -15,7 +15,7 @@ DEMO_CONFIG ?= configs/ssd_dct/ssd300_dct-lcrfa-thinner-w025_1xb8-24e_toy.py
 install: $(STAMP)
 
 $(STAMP): setup.py requirements/runtime.txt requirements/tests.txt \
-		dct_mmdet/codec/_jpegdct.c
+		dct_codec/_jpegdct.c dct_codec/jpegdct_core.c dct_codec/jpegdct_core.h
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	# setuptools<81 keeps pkg_resources, which mmcv's setup.py and mmengine
 	# import; it is repeated with torch, which asks for setuptools>=77.

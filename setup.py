@@ -16,8 +16,9 @@ exec((here / 'dct_mmdet' / 'version.py').read_text(), version)
 # The native DCT reader. Optional: without a C compiler or the libjpeg
 # headers the install still succeeds and the library uses jpeg2dct.
 native_reader = Extension(
-    'dct_mmdet.codec._jpegdct',
-    sources=['dct_mmdet/codec/_jpegdct.c'],
+    'dct_codec._jpegdct',
+    sources=['dct_codec/_jpegdct.c', 'dct_codec/jpegdct_core.c'],
+    depends=['dct_codec/jpegdct_core.h'],
     libraries=['jpeg', 'm'],
     extra_compile_args=['-O3', '-fno-math-errno'],
     optional=True)

@@ -25,7 +25,7 @@ def collect() -> dict:
         is not None
     info['jpeg2dct'] = importlib.util.find_spec('jpeg2dct') is not None
     try:
-        from dct_mmdet.codec import native
+        from dct_codec import native
         info['native DCT reader'] = 'built (libjpeg %d)' % \
             native._jpegdct.LIBJPEG_VERSION if native.available() else \
             f'not built ({native.IMPORT_ERROR})'

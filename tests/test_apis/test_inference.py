@@ -12,7 +12,7 @@ from mmengine.config import DictAction
 
 from conftest import MODEL_OPTIONS, TOY_CONFIG, jpeg_bytes
 from dct_mmdet.apis import inference_dct_detector, init_dct_detector
-from dct_mmdet.codec import JPEGReadError
+from dct_codec import JPEGReadError
 
 META_KEYS = ('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor')
 RGB_TOY_CONFIG = 'configs/ssd_dct/ssd300_r50-rgb-w025_1xb8-24e_toy.py'

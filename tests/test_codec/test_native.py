@@ -10,7 +10,7 @@ from jpeg2dct.numpy import loads
 from PIL import Image
 
 from conftest import cv2_jpeg, jpeg_bytes, smooth_image
-from dct_mmdet.codec import (JPEGReadError, NativeReader, block_dct,
+from dct_codec import (JPEGReadError, NativeReader, block_dct,
                              downsample_blocks, native, read_dct, reader)
 
 

@@ -6,7 +6,7 @@ from jpeg2dct.numpy import loads
 from PIL import Image
 
 from conftest import jpeg_bytes, smooth_image
-from dct_mmdet.codec import (JPEGReadError, block_dct, encode_jpeg,
+from dct_codec import (JPEGReadError, block_dct, encode_jpeg,
                              parse_jpeg_header, read_dct)
 
 
@@ -201,7 +201,7 @@ def test_encode_quality_subsampling_and_channel_order():
 
 
 def test_chroma_grid_of_each_subsampling_and_back():
-    from dct_mmdet.codec import chroma_grid, subsampling_of
+    from dct_codec import chroma_grid, subsampling_of
     luma = (39, 38)  # rows, cols; odd rows round up
     grids = {'4:4:4': (39, 38), '4:2:2': (39, 19), '4:4:0': (20, 38),
              '4:2:0': (20, 19), '4:1:1': (39, 10)}

@@ -6,7 +6,7 @@ from mmdet.structures.bbox import HorizontalBoxes
 from mmengine.dataset import Compose
 
 from conftest import cv2_jpeg, jpeg_bytes, smooth_image
-from dct_mmdet.codec import JPEGReadError, read_dct
+from dct_codec import JPEGReadError, read_dct
 from dct_mmdet.datasets import (DCTTestInput, JPEGToDCT, LoadDCTFromFile,
                                 PackDCTInputs)
 from dct_mmdet.utils import register_all_modules

@@ -6,7 +6,7 @@ import torch
 from mmdet.structures import DetDataSample
 
 from conftest import smooth_image
-from dct_mmdet.codec import encode_jpeg, read_dct
+from dct_codec import encode_jpeg, read_dct
 from dct_mmdet.datasets import JPEGToDCTUpscaled
 from dct_mmdet.models import DCTDataPreprocessor, DCTResNet
 from dct_mmdet.utils import register_all_modules

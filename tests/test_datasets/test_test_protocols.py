@@ -9,7 +9,7 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
 from conftest import REPO, jpeg_bytes
-from dct_mmdet.codec import JPEGReadError
+from dct_codec import JPEGReadError
 from dct_mmdet.datasets import DCTTestInput
 from dct_mmdet.registry import MODELS
 from dct_mmdet.utils import register_all_modules

@@ -10,7 +10,7 @@ from mmengine.config import Config
 
 import rock_synthetic as syn
 from conftest import REPO
-from dct_mmdet.codec import read_dct
+from dct_codec import read_dct
 from dct_mmdet.registry import DATASETS
 from dct_mmdet.utils import register_all_modules
 
@@ -80,7 +80,7 @@ def test_dct_test_pipeline_gives_the_jpeg_copies_coefficients(converted):
 def test_a_different_quality_gives_other_coefficients(converted, tmp_path):
     """The equality above depends on the quality: a copy at 90 differs."""
     images = syn.write_mat(tmp_path / 'again.mat')
-    from dct_mmdet.codec import encode_jpeg
+    from dct_codec import encode_jpeg
     img_id = syn.TEST[0]
     rgb = np.ascontiguousarray(images[img_id].transpose(2, 1, 0))
     at_75 = read_dct(encode_jpeg(rgb, 75))

@@ -20,7 +20,8 @@ to end, in one run.
   before the model (read, pipeline, collate).
 
 Images: the JPEGs of ``--images`` (default ``data/toy/val``, written by
-``tools/misc/make_toy_dataset.py data/toy``), or ``generated``: 500x375
+``tools/misc/make_toy_dataset.py data/toy``; files that cannot be read are
+skipped and reported), or ``generated``: 500x375
 synthetic JPEGs (quality 90, 4:2:0, the size of a typical VOC photo) written
 to a temporary folder. Without checkpoints the models keep their random
 initial weights, which is enough for timing. Every repeat measures both
@@ -40,9 +41,8 @@ from mmengine.config import DictAction
 from mmengine.dataset import pseudo_collate
 
 from dct_mmdet.apis import DCTInferencePipeline, init_dct_detector
-from dct_mmdet.codec import encode_jpeg
-
-JPEG_SUFFIXES = ('.jpg', '.jpeg')
+from dct_codec import encode_jpeg
+from dct_codec.audit import scan_folder
 
 
 def parse_args():
@@ -97,11 +97,15 @@ def list_images(spec: str, number, folder: Path) -> list:
             f"{source}: no such folder (make the toy set with "
             "`python tools/misc/make_toy_dataset.py data/toy`, or pass "
             "--images generated)")
-    paths = sorted(p for p in source.iterdir()
-                   if p.suffix.lower() in JPEG_SUFFIXES)[:number]
-    if not paths:
-        raise FileNotFoundError(f'{source}: no .jpg/.jpeg files')
-    return paths
+    scan = scan_folder(source, limit=number)
+    if scan.skipped:
+        print(scan.report())
+    if not scan.paths:
+        raise SystemExit(
+            f'{source}: no readable .jpg/.jpeg files' +
+            (f' ({len(scan.skipped)} skipped, see above)'
+             if scan.skipped else ''))
+    return scan.paths
 
 
 class Subject:

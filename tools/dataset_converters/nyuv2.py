@@ -34,7 +34,7 @@ import h5py
 import numpy as np
 from mmengine.utils import ProgressBar
 
-from dct_mmdet.codec import encode_jpeg
+from dct_codec import encode_jpeg
 from dct_mmdet.datasets.nyuv2 import NYUV2_CLASSES, NYUV2_SCENES
 
 MAT_KEYS = ('images', 'depths', 'labels', 'instances', 'names',

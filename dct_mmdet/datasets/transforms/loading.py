@@ -2,7 +2,7 @@
 
 They set ``dct_y`` ``(h, w, 64)`` and ``dct_cb``/``dct_cr``
 ``(ceil(h/2), ceil(w/2), 64)`` int16 arrays (Y padded to twice the chroma
-grid, see :func:`dct_mmdet.codec.read_dct`; with ``chroma='native'`` the
+grid, see :func:`dct_codec.read_dct`; with ``chroma='native'`` the
 file's own grids, e.g. ``(h, w, 64)`` each for 4:4:4) and ``dct_grayscale``.
 """
 from typing import Optional
@@ -13,7 +13,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmdet.datasets.transforms import Resize
 
-from dct_mmdet.codec import (DCTCoefficients, JPEGColourError,
+from dct_codec import (DCTCoefficients, JPEGColourError,
                              JPEGReadError, chroma_grid, encode_jpeg,
                              read_dct, resolve_backend, subsampling_of)
 from dct_mmdet.registry import TRANSFORMS
@@ -46,7 +46,7 @@ class LoadDCTFromFile(BaseTransform):
     Sets the ``dct_*`` keys, ``img_shape``/``ori_shape`` (pixels) and
     ``scale_factor`` (1: the network sees the stored size). A file
     that cannot give trustworthy coefficients (truncated, CMYK, not a
-    JPEG, ...) raises :class:`dct_mmdet.codec.JPEGReadError` naming it.
+    JPEG, ...) raises :class:`dct_codec.JPEGReadError` naming it.
 
     Args:
         backend (str): coefficient reader, 'auto' (native when built, else

@@ -5,6 +5,7 @@ zero blocks and no exception) and mis-reads CMYK files, so every file is
 checked here first: the walk finds the frame header, the colour transform and
 the end-of-image marker, and names the file and the problem when any is wrong.
 """
+import os
 import re
 from dataclasses import dataclass
 from typing import Optional, Tuple
@@ -15,6 +16,11 @@ _STANDALONE = {0x01} | set(range(0xD0, 0xD8))
 _SOF = set(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 _LOSSLESS_SOF = {0xC3, 0xC7, 0xCB, 0xCF}
 _PROGRESSIVE_SOF = {0xC2, 0xC6, 0xCA, 0xCE}
+# Zig-zag position -> natural (raster) index of the 8x8 block (T.81 A.3.6).
+ZIGZAG = (0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26,
+          33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56,
+          57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38,
+          31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63)
 # Inside entropy-coded data 0xFF is followed by 0x00 (stuffing), a restart
 # marker or another 0xFF (fill); anything else starts the next marker.
 _NEXT_MARKER = re.compile(rb'\xff[^\x00\xd0-\xd7\xff]')
@@ -55,21 +61,83 @@ def subsampling_of(luma_blocks: tuple, chroma_blocks: tuple) -> str:
                 'unknown')
 
 
+# PIL's DecompressionBombError threshold (2 x Image.MAX_IMAGE_PIXELS): a
+# frame header may declare up to 65535 x 65535 pixels, and a few kilobytes
+# can claim gigabytes of coefficients.
+DEFAULT_MAX_PIXELS = 178_956_970
+MAX_PIXELS_ENV = 'DCT_CODEC_MAX_PIXELS'
+
+
+def resolve_max_pixels(max_pixels: Optional[int] = None) -> int:
+    """The pixel limit to apply: ``max_pixels`` when given, else
+    ``$DCT_CODEC_MAX_PIXELS``, else :data:`DEFAULT_MAX_PIXELS`; 0 means no
+    limit."""
+    if max_pixels is None:
+        text = os.environ.get(MAX_PIXELS_ENV, '').strip()
+        if not text:
+            return DEFAULT_MAX_PIXELS
+        try:
+            max_pixels = int(text)
+        except ValueError:
+            raise ValueError(f'{MAX_PIXELS_ENV}={text!r} is not an integer '
+                             'number of pixels') from None
+    if max_pixels < 0:
+        raise ValueError(f'max_pixels must be >= 0 (0: no limit), got '
+                         f'{max_pixels}')
+    return int(max_pixels)
+
+
+def check_pixel_limit(width: int, height: int, max_pixels: int,
+                      name: str) -> None:
+    """Raise for a declared size over ``max_pixels`` (0: no limit)."""
+    if max_pixels and width * height > max_pixels:
+        raise JPEGReadError(
+            name, f'declared size {width}x{height} ({width * height:,} '
+            f'pixels) is over the limit of {max_pixels:,} pixels (a '
+            'decompression bomb, or a huge image: raise the limit with '
+            f'max_pixels= or {MAX_PIXELS_ENV}, 0 for none)', 'too_large')
+
+
+# What went wrong, for callers that sort failures (``JPEGReadError.kind``).
+ERROR_KINDS = (
+    'empty',       # 0 bytes
+    'not_jpeg',    # another format's signature, or garbage
+    'truncated',   # the data ends early
+    'corrupt',     # broken markers or entropy-coded data
+    'colour',      # CMYK, YCCK, RGB-coded, other component counts
+    'precision',   # 12-bit and other non-8-bit samples
+    'lossless',    # no DCT at all
+    'too_large',   # declared size over the pixel limit
+    'layout',      # chroma sampling with no exact 4:2:0 form
+    'range',       # dequantised values outside int16, bad quant tables
+)
+
+
 class JPEGReadError(ValueError):
     """A file that cannot give trustworthy DCT coefficients.
 
-    The message always starts with the file's name (or ``<bytes>``).
+    The message always starts with the file's name (or ``<bytes>``);
+    ``kind`` is one of :data:`ERROR_KINDS`.
     """
 
-    def __init__(self, name: str, problem: str):
+    def __init__(self, name: str, problem: str, kind: str = 'corrupt'):
+        if kind not in ERROR_KINDS:
+            raise ValueError(f'unknown JPEGReadError kind {kind!r}')
         self.name = name
         self.problem = problem
+        self.kind = kind
         super().__init__(f'{name}: {problem}')
+
+    def __reduce__(self):  # picklable across DataLoader workers
+        return type(self), (self.name, self.problem, self.kind)
 
 
 class JPEGColourError(JPEGReadError):
     """A JPEG whose colour model has no luma/chroma coefficients (CMYK,
     YCCK, RGB-coded): decodable, but not readable as DCT input."""
+
+    def __init__(self, name: str, problem: str, kind: str = 'colour'):
+        super().__init__(name, problem, kind)
 
 
 @dataclass(frozen=True)
@@ -82,6 +150,9 @@ class JPEGHeader:
     progressive: bool
     # Adobe APP14 colour transform (0: none/RGB or CMYK, 1: YCbCr, 2: YCCK).
     adobe_transform: Optional[int] = None
+    # Each component's quantisation table, 64 values in natural (raster)
+    # order, as last defined before the end of the file (None if missing).
+    quant_tables: Tuple[Optional[Tuple[int, ...]], ...] = ()
 
     @property
     def num_components(self) -> int:
@@ -106,9 +177,9 @@ def subsampling_name(factors) -> str:
 def check_signature(data: bytes, name: str) -> None:
     """Raise for empty and non-JPEG data (checks only the first bytes)."""
     if len(data) == 0:
-        raise JPEGReadError(name, 'empty file (0 bytes)')
+        raise JPEGReadError(name, 'empty file (0 bytes)', 'empty')
     if not data.startswith(b'\xff\xd8'):
-        raise JPEGReadError(name, _describe_non_jpeg(data))
+        raise JPEGReadError(name, _describe_non_jpeg(data), 'not_jpeg')
 
 
 def _describe_non_jpeg(data: bytes) -> str:
@@ -130,6 +201,7 @@ def parse_jpeg_header(data: bytes, name: str = '<bytes>') -> JPEGHeader:
     check_signature(data, name)
     frame = None
     adobe_transform = None
+    tables = {}
     seen_scan = False
     pos, size = 2, len(data)
     while True:
@@ -140,7 +212,7 @@ def parse_jpeg_header(data: bytes, name: str = '<bytes>') -> JPEGHeader:
         if pos + 1 >= size:
             raise JPEGReadError(
                 name, 'truncated: data ends before the end-of-image marker '
-                f'(EOI) at byte {size}')
+                f'(EOI) at byte {size}', 'truncated')
         if data[pos] != 0xFF:
             raise JPEGReadError(
                 name, f'corrupt marker structure at byte {pos} '
@@ -153,18 +225,20 @@ def parse_jpeg_header(data: bytes, name: str = '<bytes>') -> JPEGHeader:
             continue
         if pos + 2 > size:
             raise JPEGReadError(
-                name, f'truncated inside the header at byte {size}')
+                name, f'truncated inside the header at byte {size}', 'truncated')
         length = int.from_bytes(data[pos:pos + 2], 'big')
         if length < 2 or pos + length > size:
             raise JPEGReadError(
                 name, f'truncated inside the header: segment 0xFF{marker:02X}'
                 f' at byte {pos - 2} needs {length} bytes, '
-                f'{size - pos} remain')
+                f'{size - pos} remain', 'truncated')
         segment = data[pos + 2:pos + length]
         pos += length
 
         if marker in _SOF:
             frame = _parse_frame(segment, marker, name)
+        elif marker == 0xDB:
+            tables.update(_parse_quant_tables(segment, name))
         elif marker == 0xEE and segment.startswith(b'Adobe') \
                 and len(segment) >= 12:
             adobe_transform = segment[11]
@@ -177,14 +251,15 @@ def parse_jpeg_header(data: bytes, name: str = '<bytes>') -> JPEGHeader:
             if found is None:
                 raise JPEGReadError(
                     name, 'truncated: compressed data ends before the '
-                    f'end-of-image marker (EOI) at byte {size}')
+                    f'end-of-image marker (EOI) at byte {size}', 'truncated')
             pos = found.start()
 
     if frame is None or not seen_scan:
         raise JPEGReadError(name, 'no image: the file has no frame or scan')
-    height, width, components, progressive = frame
+    height, width, components, progressive, table_ids = frame
     header = JPEGHeader(height, width, components, progressive,
-                        adobe_transform)
+                        adobe_transform,
+                        tuple(tables.get(t) for t in table_ids))
     _check_colour_model(header, name)
     return header
 
@@ -193,7 +268,7 @@ def _parse_frame(segment: bytes, marker: int, name: str):
     if marker in _LOSSLESS_SOF:
         raise JPEGReadError(
             name, f'lossless JPEG (SOF{marker - 0xC0}) has no DCT '
-            'coefficients')
+            'coefficients', 'lossless')
     if len(segment) < 6:
         raise JPEGReadError(name, 'corrupt frame header (SOF too short)')
     precision = segment[0]
@@ -202,7 +277,8 @@ def _parse_frame(segment: bytes, marker: int, name: str):
     count = segment[5]
     if precision != 8:
         raise JPEGReadError(
-            name, f'{precision}-bit JPEG is not supported (8-bit only)')
+            name, f'{precision}-bit JPEG is not supported (8-bit only)',
+            'precision')
     if height == 0 or width == 0:
         raise JPEGReadError(name, f'invalid image size {width}x{height}')
     if len(segment) < 6 + 3 * count:
@@ -210,22 +286,52 @@ def _parse_frame(segment: bytes, marker: int, name: str):
     components = tuple(
         (segment[6 + 3 * i], segment[7 + 3 * i] >> 4,
          segment[7 + 3 * i] & 0x0F) for i in range(count))
-    return height, width, components, marker in _PROGRESSIVE_SOF
+    table_ids = tuple(segment[8 + 3 * i] for i in range(count))
+    return height, width, components, marker in _PROGRESSIVE_SOF, table_ids
+
+
+def _parse_quant_tables(segment: bytes, name: str) -> dict:
+    """DQT: {table id: 64 values in natural order} (8- or 16-bit)."""
+    tables, pos = {}, 0
+    while pos < len(segment):
+        precision, table_id = segment[pos] >> 4, segment[pos] & 0x0F
+        width = 2 if precision else 1
+        end = pos + 1 + 64 * width
+        if precision > 1 or end > len(segment):
+            raise JPEGReadError(name, 'corrupt quantisation table (DQT)')
+        values = [int.from_bytes(segment[i:i + width], 'big')
+                  for i in range(pos + 1, end, width)]
+        natural = [0] * 64
+        for zigzag, value in enumerate(values):
+            natural[ZIGZAG[zigzag]] = value
+        tables[table_id] = tuple(natural)
+        pos = end
+    return tables
+
+
+def colour_problem(count: int, model: Optional[str]) -> str:
+    """Why a ``count``-component JPEG of colour ``model`` ('CMYK', 'YCCK',
+    'RGB', or None for YCbCr/gray) cannot be read, or '' if it can."""
+    if count == 4:
+        return (f"{model or 'CMYK'} JPEG (4 components) is not supported: "
+                'convert it to YCbCr (e.g. save it as RGB with PIL)')
+    if count not in (1, 3):
+        return (f'{count}-component JPEG is not supported (grayscale or '
+                'YCbCr only)')
+    if model == 'RGB':
+        return ('RGB-coded JPEG (no YCbCr transform) is not supported: its '
+                'coefficients are not luma/chroma')
+    return ''
 
 
 def _check_colour_model(header: JPEGHeader, name: str) -> None:
     count = header.num_components
-    if count == 4:
-        kind = 'YCCK' if header.adobe_transform == 2 else 'CMYK'
-        raise JPEGColourError(
-            name, f'{kind} JPEG (4 components) is not supported: '
-            'convert it to YCbCr (e.g. save it as RGB with PIL)')
-    if count not in (1, 3):
-        raise JPEGColourError(
-            name, f'{count}-component JPEG is not supported '
-            '(grayscale or YCbCr only)')
     ids = bytes(cid for cid, _, _ in header.components)
-    if count == 3 and (header.adobe_transform == 0 or ids == b'RGB'):
-        raise JPEGColourError(
-            name, 'RGB-coded JPEG (no YCbCr transform) is not supported: '
-            'its coefficients are not luma/chroma')
+    model = None
+    if count == 4:
+        model = 'YCCK' if header.adobe_transform == 2 else 'CMYK'
+    elif count == 3 and (header.adobe_transform == 0 or ids == b'RGB'):
+        model = 'RGB'
+    problem = colour_problem(count, model)
+    if problem:
+        raise JPEGColourError(name, problem)

@@ -7,7 +7,8 @@ from typing import Optional
 
 import numpy as np
 
-from .header import (JPEGReadError, check_signature, parse_jpeg_header,
+from .header import (JPEGColourError, JPEGReadError, check_pixel_limit,
+                     check_signature, colour_problem, resolve_max_pixels,
                      subsampling_name)
 
 try:
@@ -62,8 +63,13 @@ class NativeReader:
 
     Args:
         strict (bool): raise on libjpeg warnings too (premature end of data,
-            corrupt data); with False they become Python warnings and the
-            data libjpeg could not read comes back as zero blocks.
+            corrupt data) and on dequantised values outside int16; with
+            False they become Python warnings, the data libjpeg could not
+            read comes back as zero blocks and out-of-range values are
+            saturated.
+
+    A failed read leaves nothing behind: the next read starts as if it
+    were the first.
     """
 
     def __init__(self, strict: bool = True):
@@ -81,8 +87,9 @@ class NativeReader:
              name: str = '<bytes>',
              align: bool = True,
              chroma: str = '420',
-             dequantize: bool = True):
-        """Read one JPEG; see :func:`dct_mmdet.codec.read_dct`.
+             dequantize: bool = True,
+             max_pixels: Optional[int] = None):
+        """Read one JPEG; see :func:`dct_codec.read_dct`.
 
         Returned arrays view this reader's buffers (reused only once they
         are dropped). ``dequantize=False`` (with ``chroma='native'``) gives
@@ -98,9 +105,10 @@ class NativeReader:
                              '4:2:0 conversion works on dequantised values)')
         check_signature(data, name)
         buffer, (width, height, _, _, components, quant, warns) = \
-            self._read_into_pool(data, name, chroma == '420', dequantize)
+            self._read_into_pool(data, name, chroma == '420', dequantize,
+                                 resolve_max_pixels(max_pixels))
         for warning in warns:
-            warnings.warn(f'{name}: libjpeg: {warning}', stacklevel=2)
+            warnings.warn(f'{name}: {warning}', stacklevel=2)
 
         planes = []
         for rows, cols, grid_rows, grid_cols, _, _, offset in components:
@@ -127,28 +135,61 @@ class NativeReader:
             quant_tables=np.frombuffer(quant, np.uint16).reshape(-1, 64),
             dequantized=dequantize)
 
-    def _read_into_pool(self, data, name, chroma_420, dequantize):
-        buffer = self.pool.take(self._last_size)
+    def _read_into_pool(self, data, name, chroma_420, dequantize,
+                        max_pixels):
         options = dict(
             strict=self.strict,
             chroma_420=chroma_420,
-            dequantize=dequantize)
+            dequantize=dequantize,
+            max_pixels=max_pixels)
+        needed = self._last_size
         try:
+            buffer = self.pool.take(needed)
             result = _jpegdct.read(data, buffer, **options)
             if isinstance(result, int):  # buffer too small: grow, retry
-                self._last_size = result
-                buffer = self.pool.take(result)
+                needed = result
+                buffer = self.pool.take(needed)
                 result = _jpegdct.read(data, buffer, **options)
+                # Only a read that succeeded sizes the next one.
+                self._last_size = needed
         except _jpegdct.DecodeError as exc:
-            message, kind = exc.args
-            if kind == 'colour':
-                parse_jpeg_header(data, name)  # names the colour model
-            elif kind == 'layout':
-                message = (f'{parse_jpeg_header(data, name).subsampling} '
-                           f"{message}: read it with chroma='native'")
-            elif kind == 'truncated':
-                message = f'truncated: libjpeg: {message}'
-            else:
-                message = f'libjpeg: {message}'
-            raise JPEGReadError(name, message) from None
+            raise decode_error(name, *exc.args, max_pixels) from None
+        except MemoryError:
+            raise JPEGReadError(
+                name, f'cannot allocate {needed * 2:,} bytes for its '
+                'coefficients (out of memory; lower max_pixels to refuse '
+                'such files before reading)', 'too_large') from None
         return buffer, result
+
+
+_COLOUR_MODELS = {} if _jpegdct is None else {
+    _jpegdct.JCS_CMYK: 'CMYK',
+    _jpegdct.JCS_YCCK: 'YCCK',
+    _jpegdct.JCS_RGB: 'RGB'
+}
+
+
+def decode_error(name: str, message: str, kind: str, details: tuple,
+                 max_pixels: int) -> JPEGReadError:
+    """The extension's DecodeError as a JPEGReadError that gives the real
+    reason first, from what libjpeg read (no second walk of the file)."""
+    if kind == 'too_large':
+        width, height = details
+        try:
+            check_pixel_limit(width, height, max_pixels, name)
+        except JPEGReadError as error:
+            return error
+    if kind == 'colour':
+        count, space, _ = details
+        return JPEGColourError(
+            name, colour_problem(count, _COLOUR_MODELS.get(space)) or
+            f'unsupported colour space (libjpeg {space})')
+    if kind == 'layout':
+        return JPEGReadError(
+            name, f'{subsampling_name(details)} {message} '
+            f'(sampling factors {details}): read it with '
+            "chroma='native'", 'layout')
+    if kind == 'range':  # ours, not libjpeg's
+        return JPEGReadError(name, message, kind)
+    prefix = 'truncated: ' if kind == 'truncated' else ''
+    return JPEGReadError(name, f'{prefix}libjpeg: {message}', kind)

@@ -13,7 +13,8 @@ from typing import Optional, Union
 import numpy as np
 
 from . import native
-from .header import JPEGReadError, parse_jpeg_header
+from .header import (JPEGReadError, check_pixel_limit, parse_jpeg_header,
+                     resolve_max_pixels)
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview]
 BACKENDS = ('auto', 'native', 'jpeg2dct')
@@ -97,7 +98,8 @@ def read_dct(source: Source,
              align: bool = True,
              backend: str = 'auto',
              strict: bool = True,
-             chroma: str = '420') -> DCTCoefficients:
+             chroma: str = '420',
+             max_pixels: Optional[int] = None) -> DCTCoefficients:
     """Read the dequantised DCT coefficients of a JPEG file or buffer.
 
     Args:
@@ -108,28 +110,45 @@ def read_dct(source: Source,
             or ``ceil(W/8)`` is odd.
         backend: 'auto' (native when built), 'native' or 'jpeg2dct'.
         strict: native only: raise on libjpeg warnings as well (truncated
-            or corrupt data). jpeg2dct is always strict (header walk).
+            or corrupt data) and on dequantised values outside int16
+            (saturated, with a warning, when False). jpeg2dct is always
+            strict (header walk).
         chroma: '420' (default): chroma on the 4:2:0 grid, converted exactly
             in the DCT domain from 4:4:4/4:2:2/4:4:0 (jpeg2dct instead
             transcodes through pixels); 'native' (native backend only): the
             file's own chroma grid.
+        max_pixels: refuse files whose frame header declares more pixels,
+            before anything is allocated (None: ``$DCT_CODEC_MAX_PIXELS``
+            or PIL's bomb threshold, 178,956,970; 0: no limit).
 
     Raises:
-        JPEGReadError: empty, non-JPEG, truncated, CMYK/YCCK/RGB-coded and
-            other unreadable files; the message names the file.
+        JPEGReadError: empty, non-JPEG, truncated, CMYK/YCCK/RGB-coded,
+            over-limit and other unreadable files; the message names the
+            file, ``kind`` says which.
         OSError: the path cannot be read.
     """
     data, name = _load_bytes(source, name)
+    max_pixels = resolve_max_pixels(max_pixels)
     if resolve_backend(backend) == 'native':
-        return native_reader(strict).read(data, name, align, chroma)
+        return native_reader(strict).read(
+            data, name, align, chroma, max_pixels=max_pixels)
     if chroma != '420':
         raise ValueError("the jpeg2dct backend only gives chroma='420'")
-    return _read_with_jpeg2dct(data, name, align)
+    return _read_with_jpeg2dct(data, name, align, max_pixels)
 
 
-def _read_with_jpeg2dct(data: bytes, name: str,
-                        align: bool) -> DCTCoefficients:
+def dequantize(levels: np.ndarray, quant_table: np.ndarray) -> np.ndarray:
+    """int16 ``levels`` (..., 64) times their quantisation table, by the
+    reader's one range rule: formed in 32 bits, saturated to int16 (a
+    strict read has already refused files where this saturates)."""
+    product = levels.astype(np.int32) * quant_table.astype(np.int32)
+    return np.clip(product, -32768, 32767).astype(np.int16)
+
+
+def _read_with_jpeg2dct(data: bytes, name: str, align: bool,
+                        max_pixels: int) -> DCTCoefficients:
     header = parse_jpeg_header(data, name)
+    check_pixel_limit(header.width, header.height, max_pixels, name)
     try:
         from jpeg2dct.numpy import loads
     except ImportError:
@@ -137,10 +156,20 @@ def _read_with_jpeg2dct(data: bytes, name: str,
             'the jpeg2dct backend needs `pip install jpeg2dct-numpy` (Uber '
             'Non-Commercial License); the native reader needs none but was '
             f'not built ({native.IMPORT_ERROR})') from None
+    grayscale = header.subsampling == 'gray'
+    transcoded = not grayscale and header.subsampling != '4:2:0'
     try:
-        y, cb, cr = loads(data, normalized=True, channels=3)
+        # jpeg2dct dequantises in int16 and wraps silently: take the levels
+        # and apply the range rule here. A transcode's tables are all 1s
+        # (quality 100), so its products cannot leave int16.
+        planes = loads(data, normalized=transcoded, channels=3)
     except Exception as exc:  # libjpeg errors surface as RuntimeError
         raise JPEGReadError(name, f'libjpeg: {exc}') from exc
+    if not transcoded:
+        planes = [_dequantize_strict(plane, table, name, index)
+                  for index, (plane, table) in enumerate(
+                      zip(planes, header.quant_tables + (None, None)))]
+    y, cb, cr = planes
 
     expected_y = (-(-header.height // 8), -(-header.width // 8))
     if y.shape[:2] != expected_y:
@@ -149,7 +178,6 @@ def _read_with_jpeg2dct(data: bytes, name: str,
             f'{header.width}x{header.height} frame (expected {expected_y})')
     if align:
         y = _pad_to(y, 2 * cb.shape[0], 2 * cb.shape[1])
-    grayscale = header.subsampling == 'gray'
     return DCTCoefficients(
         y=y,
         cb=cb,
@@ -158,7 +186,31 @@ def _read_with_jpeg2dct(data: bytes, name: str,
         width=header.width,
         subsampling=header.subsampling,
         grayscale=grayscale,
-        transcoded=not grayscale and header.subsampling != '4:2:0')
+        transcoded=transcoded)
+
+
+def _dequantize_strict(levels: np.ndarray, table, name: str,
+                       component: int) -> np.ndarray:
+    """:func:`dequantize`, refusing what it would saturate (jpeg2dct reads
+    are strict). A grayscale file's zero chroma has no table."""
+    if table is None:
+        if levels.any():
+            raise JPEGReadError(
+                name, f'component {component} has no quantisation table')
+        return levels
+    table = np.asarray(table, np.int32)
+    if not table.all():
+        raise JPEGReadError(
+            name, f'the quantisation table of component {component} has a '
+            'zero entry: invalid (T.81 allows 1..65535)', 'range')
+    product = levels.astype(np.int32) * table
+    outside = np.count_nonzero((product > 32767) | (product < -32768))
+    if outside:
+        raise JPEGReadError(
+            name, f'{outside} dequantised coefficients of component '
+            f'{component} are outside the int16 range (corrupt data or '
+            'quantisation values)', 'range')
+    return product.astype(np.int16)
 
 
 def _pad_to(blocks: np.ndarray, rows: int, cols: int) -> np.ndarray:

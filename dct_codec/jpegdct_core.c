@@ -1,92 +1,50 @@
 /*
- * Native DCT coefficient reader over the system libjpeg(-turbo).
- *
- * read(data, out, strict=True, even_luma=True, chroma_420=True,
- *      dequantize=True) reads the DCT coefficients of the JPEG in `data` (any
- * buffer) straight into `out` (a writable, C-contiguous int16 buffer) while
- * the GIL is released. Each component is laid out as a (rows, cols, 64)
- * raster-order block grid, one after another:
- *   - luma, and chroma already on the 4:2:0 grid (or chroma_420=False): the
- *     file's blocks, dequantised while copied (quantised levels with
- *     dequantize=False), padded with zero blocks to the MCU grid and, for
- *     luma with even_luma, to an even block count;
- *   - other chroma with chroma_420: averaged 2:1 along each axis where the
- *     file has twice the 4:2:0 resolution, exactly, in the DCT domain (the
- *     coefficients of the 2x2 pixel average), then rounded; always
- *     dequantised.
- *
- * Returns an int (the number of int16 elements `out` must hold) when `out` is
- * too small, else a tuple
- *   (width, height, color_space, progressive,
- *    ((rows, cols, grid_rows, grid_cols, h_samp, v_samp, offset), ...),
- *    quant_tables (bytes, 64 uint16 per component, natural order),
- *    warnings (tuple of str, non-strict mode only))
- * where rows/cols count the blocks that hold image data. Raises
- * DecodeError(message, kind) on libjpeg errors, on any libjpeg warning in
- * strict mode, on colour spaces other than YCbCr/grayscale and on chroma
- * with no exact 4:2:0 form; kind is 'truncated', 'colour', 'layout' or
- * 'corrupt'.
- *
- * consume(data) decodes the coefficients and drops them: the floor that
- * read() is measured against.
+ * The reader's core (see jpegdct_core.h): a JPEG's DCT coefficients into
+ * int16 planes, dequantised while copied, with one rule for values that do
+ * not fit: every product level x quantisation value is formed in 32 bits;
+ * one outside int16 fails a strict read (kind "range") and is saturated to
+ * [-32768, 32767] with a warning otherwise. The 4:2:0 averaging path
+ * rounds and follows the same rule. Levels returned undequantised are
+ * checked the same way, so that their later dequantisation (numpy or the
+ * device) saturates nothing a strict read let through.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "jpegdct_core.h"
 
 #include <math.h>
-#include <setjmp.h>
-#include <stdio.h>
 #include <string.h>
 
-#include <jpeglib.h>
 #include <jerror.h>
-
-#define MAX_PLANES 4
-#define MAX_WARNINGS 8
-
-typedef struct {
-    struct jpeg_error_mgr pub;
-    jmp_buf jump;
-    int strict;
-    int truncated;
-    char message[JMSG_LENGTH_MAX];
-    int num_warnings;
-    char warnings[MAX_WARNINGS][JMSG_LENGTH_MAX];
-} ErrorManager;
-
-enum { JOB_OK = 0, JOB_ERROR, JOB_NEED_SPACE, JOB_COLOUR, JOB_LAYOUT };
-
-typedef struct {
-    /* inputs */
-    const unsigned char *data;
-    unsigned long size;
-    JCOEF *out;
-    Py_ssize_t capacity; /* in JCOEF elements */
-    int even_luma;
-    int chroma_420;
-    int dequantize;
-    int copy; /* 0: decode and drop (consume) */
-    /* outputs */
-    int status;
-    Py_ssize_t needed;
-    int width, height, color_space, progressive, num_components;
-    int rows[MAX_PLANES], cols[MAX_PLANES];
-    int grid_rows[MAX_PLANES], grid_cols[MAX_PLANES];
-    int h_samp[MAX_PLANES], v_samp[MAX_PLANES];
-    /* 2: halve this axis into the 4:2:0 grid; 1: keep. */
-    int factor_y[MAX_PLANES], factor_x[MAX_PLANES];
-    Py_ssize_t offset[MAX_PLANES];
-    unsigned short quant[MAX_PLANES][64];
-    ErrorManager err;
-} Job;
-
-static PyObject *DecodeError;
 
 static void on_error(j_common_ptr cinfo)
 {
     ErrorManager *err = (ErrorManager *)cinfo->err;
+    int code = cinfo->err->msg_code;
     (*cinfo->err->format_message)(cinfo, err->message);
+    if (code == JERR_BAD_PRECISION)
+        err->kind = KIND_PRECISION;
+    else if (code == JERR_IMAGE_TOO_BIG || code == JERR_OUT_OF_MEMORY)
+        err->kind = KIND_TOO_LARGE;
+    else
+        err->kind = err->truncated ? KIND_TRUNCATED : KIND_CORRUPT;
     longjmp(err->jump, 1);
+}
+
+/* Our own errors, through the same exit as libjpeg's. */
+static void fail(j_decompress_ptr cinfo, const char *kind,
+                 const char *message)
+{
+    ErrorManager *err = (ErrorManager *)cinfo->err;
+    snprintf(err->message, sizeof(err->message), "%s", message);
+    err->kind = kind;
+    longjmp(err->jump, 1);
+}
+
+static void add_warning(ErrorManager *err, const char *message)
+{
+    if (err->num_warnings < MAX_WARNINGS)
+        snprintf(err->warnings[err->num_warnings], MESSAGE_LENGTH, "%s",
+                 message);
+    err->num_warnings++;
 }
 
 static void on_message(j_common_ptr cinfo, int level)
@@ -98,12 +56,15 @@ static void on_message(j_common_ptr cinfo, int level)
         err->truncated = 1;
     if (err->strict) {
         (*cinfo->err->format_message)(cinfo, err->message);
+        err->kind = err->truncated ? KIND_TRUNCATED : KIND_CORRUPT;
         longjmp(err->jump, 1);
     }
-    if (err->num_warnings < MAX_WARNINGS)
-        (*cinfo->err->format_message)(cinfo,
-                                      err->warnings[err->num_warnings]);
-    err->num_warnings++;
+    {
+        char text[JMSG_LENGTH_MAX], warning[MESSAGE_LENGTH];
+        (*cinfo->err->format_message)(cinfo, text);
+        snprintf(warning, sizeof(warning), "libjpeg: %s", text);
+        add_warning(err, warning);
+    }
 }
 
 static void silent(j_common_ptr cinfo) { (void)cinfo; }
@@ -119,7 +80,7 @@ static float HALVE[2][DCTSIZE][DCTSIZE];
 /* HALVE_T[j][v][p] = HALVE[j][p][v], for loops that run over p. */
 static float HALVE_T[2][DCTSIZE][DCTSIZE];
 
-static void init_operators(void)
+void jpegdct_init(void)
 {
     double d[DCTSIZE][DCTSIZE], average[2][DCTSIZE][DCTSIZE];
     int j, p, v, n, i;
@@ -152,27 +113,52 @@ static int halving_factor(int chroma, int luma)
     return chroma == 1 || chroma == 2 ? chroma : 0;
 }
 
-static JCOEF round_coefficient(float value)
+/* The range rule (file comment) for `count` out-of-range values of
+ * component `ci`. */
+static void check_range(j_decompress_ptr cinfo, Job *job, int ci,
+                        long long count)
 {
-    long rounded = lrintf(value);
-    if (rounded > 32767)
-        return 32767;
-    if (rounded < -32768)
-        return -32768;
-    return (JCOEF)rounded;
+    char message[MESSAGE_LENGTH];
+    if (count == 0)
+        return;
+    snprintf(message, sizeof(message),
+             "%lld dequantised coefficients of component %d are outside "
+             "the int16 range (corrupt data or quantisation values)",
+             count, ci);
+    if (job->err.strict)
+        fail(cinfo, KIND_RANGE, message);
+    add_warning(&job->err, message);
+    job->saturated += count;
+}
+
+/* T.81 B.2.4.1: quantisation values are 1..255 (8-bit) or 1..65535. */
+static void check_table(j_decompress_ptr cinfo, const JQUANT_TBL *table,
+                        int ci)
+{
+    char message[MESSAGE_LENGTH];
+    int k;
+    for (k = 0; k < DCTSIZE2; k++)
+        if (table->quantval[k] == 0) {
+            snprintf(message, sizeof(message),
+                     "the quantisation table of component %d has a zero "
+                     "entry (index %d): invalid (T.81 allows 1..65535)",
+                     ci, k);
+            fail(cinfo, KIND_RANGE, message);
+        }
 }
 
 static void copy_plane(j_decompress_ptr cinfo, jvirt_barray_ptr array,
-                       const Job *job, int ci, const JQUANT_TBL *table)
+                       Job *job, int ci, const JQUANT_TBL *table)
 {
     size_t real = (size_t)job->cols[ci], grid = (size_t)job->grid_cols[ci];
     JCOEF *dst = job->out + job->offset[ci];
-    JCOEF quant[DCTSIZE2];
+    int quant[DCTSIZE2];
+    long long out_of_range = 0;
     size_t b;
     int row, k;
 
     for (k = 0; k < DCTSIZE2; k++)
-        quant[k] = job->dequantize ? (JCOEF)table->quantval[k] : 1;
+        quant[k] = (int)table->quantval[k];
     for (row = 0; row < job->grid_rows[ci]; row++, dst += grid * DCTSIZE2) {
         if (row >= job->rows[ci]) {
             memset(dst, 0, grid * DCTSIZE2 * sizeof(JCOEF));
@@ -180,12 +166,32 @@ static void copy_plane(j_decompress_ptr cinfo, jvirt_barray_ptr array,
         }
         JBLOCKROW blocks = (*cinfo->mem->access_virt_barray)(
             (j_common_ptr)cinfo, array, (JDIMENSION)row, 1, FALSE)[0];
-        for (b = 0; b < real; b++)
-            for (k = 0; k < DCTSIZE2; k++) /* vectorised by the compiler */
-                dst[b * DCTSIZE2 + k] = (JCOEF)(blocks[b][k] * quant[k]);
+        /* |level| <= 32768 and quant <= 65535: the product fits in int. */
+        for (b = 0; b < real; b++) {
+            const JCOEF *level = blocks[b];
+            JCOEF *out = dst + b * DCTSIZE2;
+            int count = 0;
+            if (job->dequantize)
+                for (k = 0; k < DCTSIZE2; k++) { /* vectorised */
+                    int value = level[k] * quant[k];
+                    int kept = value > 32767    ? 32767
+                               : value < -32768 ? -32768
+                                                : value;
+                    count += value != kept;
+                    out[k] = (JCOEF)kept;
+                }
+            else
+                for (k = 0; k < DCTSIZE2; k++) {
+                    int value = level[k] * quant[k];
+                    count += value > 32767 || value < -32768;
+                    out[k] = level[k];
+                }
+            out_of_range += count;
+        }
         memset(dst + real * DCTSIZE2, 0,
                (grid - real) * DCTSIZE2 * sizeof(JCOEF));
     }
+    check_range(cinfo, job, ci, out_of_range);
 }
 
 /* Chroma to the 4:2:0 grid: each output block is the DCT of the 2:1 (or
@@ -194,13 +200,14 @@ static void copy_plane(j_decompress_ptr cinfo, jvirt_barray_ptr array,
  * A missing last block repeats the previous one (only pixels outside the
  * image differ). */
 static void halve_plane(j_decompress_ptr cinfo, jvirt_barray_ptr array,
-                        const Job *job, int ci, const JQUANT_TBL *table)
+                        Job *job, int ci, const JQUANT_TBL *table)
 {
     int fy = job->factor_y[ci], fx = job->factor_x[ci];
     int in_rows = (int)cinfo->comp_info[ci].height_in_blocks;
     int in_cols = (int)cinfo->comp_info[ci].width_in_blocks;
     JCOEF *dst = job->out + job->offset[ci];
     float quant[DCTSIZE2];
+    long long out_of_range = 0;
     int r, c, k;
 
     for (k = 0; k < DCTSIZE2; k++)
@@ -265,14 +272,20 @@ static void halve_plane(j_decompress_ptr cinfo, jvirt_barray_ptr array,
                         }
                     }
             }
-            for (k = 0; k < DCTSIZE2; k++)
-                dst[k] = round_coefficient(out[k]);
+            for (k = 0; k < DCTSIZE2; k++) {
+                long rounded = lrintf(out[k]);
+                long kept = rounded > 32767    ? 32767
+                            : rounded < -32768 ? -32768
+                                               : rounded;
+                out_of_range += rounded != kept;
+                dst[k] = (JCOEF)kept;
+            }
         }
     }
+    check_range(cinfo, job, ci, out_of_range);
 }
 
-/* Runs without the GIL: touches no Python object. */
-static void run_job(Job *job)
+void run_job(Job *job)
 {
     struct jpeg_decompress_struct cinfo;
     jvirt_barray_ptr *coefficients;
@@ -298,6 +311,16 @@ static void run_job(Job *job)
     job->color_space = (int)cinfo.jpeg_color_space;
     job->progressive = cinfo.progressive_mode ? 1 : 0;
     job->num_components = cinfo.num_components;
+    job->saw_adobe = cinfo.saw_Adobe_marker ? 1 : 0;
+    job->adobe_transform = cinfo.Adobe_transform;
+    /* Before anything is sized from the header: a bomb allocates nothing. */
+    if (job->max_pixels != 0 && (unsigned long long)cinfo.image_width *
+                                        cinfo.image_height >
+                                    job->max_pixels) {
+        jpeg_destroy_decompress(&cinfo);
+        job->status = JOB_TOO_LARGE;
+        return;
+    }
     if ((cinfo.jpeg_color_space != JCS_GRAYSCALE &&
          cinfo.jpeg_color_space != JCS_YCbCr) ||
         cinfo.num_components > MAX_PLANES) {
@@ -306,13 +329,15 @@ static void run_job(Job *job)
         return;
     }
 
+    for (ci = 0; ci < cinfo.num_components; ci++) {
+        job->h_samp[ci] = cinfo.comp_info[ci].h_samp_factor;
+        job->v_samp[ci] = cinfo.comp_info[ci].v_samp_factor;
+    }
     job->needed = 0;
     for (ci = 0; ci < cinfo.num_components; ci++) {
         jpeg_component_info *comp = &cinfo.comp_info[ci];
         job->rows[ci] = (int)comp->height_in_blocks;
         job->cols[ci] = (int)comp->width_in_blocks;
-        job->h_samp[ci] = comp->h_samp_factor;
-        job->v_samp[ci] = comp->v_samp_factor;
         job->factor_y[ci] = job->factor_x[ci] = 1;
         if (ci > 0 && job->chroma_420) {
             job->factor_y[ci] = halving_factor(comp->v_samp_factor,
@@ -342,7 +367,7 @@ static void run_job(Job *job)
         }
         job->offset[ci] = job->needed;
         job->needed +=
-            (Py_ssize_t)job->grid_rows[ci] * job->grid_cols[ci] * DCTSIZE2;
+            (ptrdiff_t)job->grid_rows[ci] * job->grid_cols[ci] * DCTSIZE2;
     }
     if (job->copy && job->needed > job->capacity) {
         jpeg_destroy_decompress(&cinfo);
@@ -361,6 +386,7 @@ static void run_job(Job *job)
             table = cinfo.quant_tbl_ptrs[comp->quant_tbl_no];
         if (table == NULL)
             ERREXIT1(&cinfo, JERR_NO_QUANT_TABLE, comp->quant_tbl_no);
+        check_table(&cinfo, table, ci);
         for (k = 0; k < DCTSIZE2; k++)
             job->quant[ci][k] = table->quantval[k];
         if (job->factor_y[ci] == 2 || job->factor_x[ci] == 2)
@@ -373,178 +399,3 @@ static void run_job(Job *job)
     job->status = JOB_OK;
 }
 
-static PyObject *raise_decode_error(const char *message, const char *kind)
-{
-    PyObject *value = Py_BuildValue("(ss)", message, kind);
-    if (value != NULL) {
-        PyErr_SetObject(DecodeError, value);
-        Py_DECREF(value);
-    }
-    return NULL;
-}
-
-static PyObject *job_error(Job *job)
-{
-    if (job->status == JOB_COLOUR)
-        return raise_decode_error("unsupported colour space", "colour");
-    if (job->status == JOB_LAYOUT)
-        return raise_decode_error(
-            "chroma sampling has no exact 4:2:0 form", "layout");
-    return raise_decode_error(job->err.message,
-                              job->err.truncated ? "truncated" : "corrupt");
-}
-
-static PyObject *job_result(Job *job)
-{
-    PyObject *components, *warnings, *result;
-    int ci;
-
-    components = PyTuple_New(job->num_components);
-    if (components == NULL)
-        return NULL;
-    for (ci = 0; ci < job->num_components; ci++) {
-        PyObject *item = Py_BuildValue(
-            "(iiiiiin)", job->rows[ci], job->cols[ci], job->grid_rows[ci],
-            job->grid_cols[ci], job->h_samp[ci], job->v_samp[ci],
-            job->offset[ci]);
-        if (item == NULL) {
-            Py_DECREF(components);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(components, ci, item);
-    }
-    warnings = PyTuple_New(job->err.num_warnings < MAX_WARNINGS
-                               ? job->err.num_warnings
-                               : MAX_WARNINGS);
-    if (warnings == NULL) {
-        Py_DECREF(components);
-        return NULL;
-    }
-    for (ci = 0; ci < PyTuple_GET_SIZE(warnings); ci++) {
-        PyObject *text = PyUnicode_DecodeLatin1(
-            job->err.warnings[ci], strlen(job->err.warnings[ci]), NULL);
-        if (text == NULL) {
-            Py_DECREF(components);
-            Py_DECREF(warnings);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(warnings, ci, text);
-    }
-    result = Py_BuildValue(
-        "(iiiiNy#N)", job->width, job->height, job->color_space,
-        job->progressive, components, (const char *)job->quant,
-        (Py_ssize_t)(job->num_components * 64 * sizeof(unsigned short)),
-        warnings);
-    return result;
-}
-
-static PyObject *jpegdct_read(PyObject *self, PyObject *args, PyObject *kwargs)
-{
-    static char *keywords[] = {"data",       "out",        "strict",
-                               "even_luma",  "chroma_420", "dequantize",
-                               NULL};
-    Py_buffer data, out;
-    int strict = 1, even_luma = 1, chroma_420 = 1, dequantize = 1;
-    Job job;
-    (void)self;
-
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*w*|pppp", keywords,
-                                     &data, &out, &strict, &even_luma,
-                                     &chroma_420, &dequantize))
-        return NULL;
-    if (!PyBuffer_IsContiguous(&out, 'C') ||
-        ((size_t)out.buf % sizeof(JCOEF)) != 0) {
-        PyBuffer_Release(&data);
-        PyBuffer_Release(&out);
-        PyErr_SetString(PyExc_ValueError,
-                        "out must be a C-contiguous, aligned int16 buffer");
-        return NULL;
-    }
-    memset(&job, 0, sizeof(job));
-    job.data = (const unsigned char *)data.buf;
-    job.size = (unsigned long)data.len;
-    job.out = (JCOEF *)out.buf;
-    job.capacity = out.len / (Py_ssize_t)sizeof(JCOEF);
-    job.even_luma = even_luma;
-    job.chroma_420 = chroma_420;
-    job.dequantize = dequantize;
-    job.copy = 1;
-    job.err.strict = strict;
-
-    Py_BEGIN_ALLOW_THREADS
-    run_job(&job);
-    Py_END_ALLOW_THREADS
-
-    PyBuffer_Release(&data);
-    PyBuffer_Release(&out);
-    if (job.status == JOB_NEED_SPACE)
-        return PyLong_FromSsize_t(job.needed);
-    if (job.status != JOB_OK)
-        return job_error(&job);
-    return job_result(&job);
-}
-
-static PyObject *jpegdct_consume(PyObject *self, PyObject *arg)
-{
-    Py_buffer data;
-    Job job;
-    (void)self;
-
-    if (PyObject_GetBuffer(arg, &data, PyBUF_SIMPLE) < 0)
-        return NULL;
-    memset(&job, 0, sizeof(job));
-    job.data = (const unsigned char *)data.buf;
-    job.size = (unsigned long)data.len;
-    job.err.strict = 1;
-
-    Py_BEGIN_ALLOW_THREADS
-    run_job(&job);
-    Py_END_ALLOW_THREADS
-
-    PyBuffer_Release(&data);
-    if (job.status != JOB_OK)
-        return job_error(&job);
-    Py_RETURN_NONE;
-}
-
-static PyMethodDef methods[] = {
-    {"read", (PyCFunction)(void (*)(void))jpegdct_read,
-     METH_VARARGS | METH_KEYWORDS,
-     "read(data, out, strict=True, even_luma=True, chroma_420=True, "
-     "dequantize=True): read DCT coefficients into out."},
-    {"consume", jpegdct_consume, METH_O,
-     "consume(data): decode the coefficients and drop them (timing floor)."},
-    {NULL, NULL, 0, NULL}};
-
-static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_jpegdct", "Native JPEG DCT coefficient reader.",
-    -1, methods, NULL, NULL, NULL, NULL};
-
-PyMODINIT_FUNC PyInit__jpegdct(void)
-{
-    PyObject *m;
-
-    init_operators();
-    m = PyModule_Create(&module);
-    if (m == NULL)
-        return NULL;
-    DecodeError = PyErr_NewException("dct_mmdet.codec._jpegdct.DecodeError",
-                                     PyExc_ValueError, NULL);
-    if (DecodeError == NULL || PyModule_AddObject(m, "DecodeError",
-                                                  DecodeError) < 0) {
-        Py_XDECREF(DecodeError);
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(DecodeError);
-    if (PyModule_AddIntConstant(m, "JCS_GRAYSCALE", JCS_GRAYSCALE) < 0 ||
-        PyModule_AddIntConstant(m, "JCS_YCbCr", JCS_YCbCr) < 0 ||
-        PyModule_AddIntConstant(m, "JCS_RGB", JCS_RGB) < 0 ||
-        PyModule_AddIntConstant(m, "JCS_CMYK", JCS_CMYK) < 0 ||
-        PyModule_AddIntConstant(m, "JCS_YCCK", JCS_YCCK) < 0 ||
-        PyModule_AddIntConstant(m, "LIBJPEG_VERSION", JPEG_LIB_VERSION) < 0) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    return m;
-}
