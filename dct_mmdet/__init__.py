@@ -7,6 +7,6 @@ from .utils.compat import apply_upstream_fixes, check_mmcv_ops
 check_mmcv_ops()
 apply_upstream_fixes()
 
-from . import datasets, evaluation, models  # noqa: E402,F401 (registers)
+from . import datasets, engine, evaluation, models  # noqa: E402,F401
 
 __all__ = ['__version__']

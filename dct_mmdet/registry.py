@@ -6,7 +6,8 @@ A config inherited with ``_base_ = 'dct_mmdet::...'`` has its modules tagged
 of scope ``dct_mmdet``, whose lookups fall through to mmdet's registry.
 """
 import mmdet.registry as mmdet_registry
-from mmdet.registry import DATASETS, METRICS, MODELS, TASK_UTILS, TRANSFORMS
+from mmdet.registry import (DATASETS, HOOKS, METRICS, MODELS, TASK_UTILS,
+                            TRANSFORMS)
 from mmengine.registry import Registry
 
 for _registry in vars(mmdet_registry).values():
@@ -14,4 +15,6 @@ for _registry in vars(mmdet_registry).values():
             'dct_mmdet' not in _registry.children:
         Registry(_registry.name, parent=_registry, scope='dct_mmdet')
 
-__all__ = ['DATASETS', 'METRICS', 'MODELS', 'TASK_UTILS', 'TRANSFORMS']
+__all__ = [
+    'DATASETS', 'HOOKS', 'METRICS', 'MODELS', 'TASK_UTILS', 'TRANSFORMS'
+]

@@ -30,6 +30,38 @@ def jpeg_bytes(height=64, width=80, mode='RGB', seed=0, **save_kwargs):
     return buffer.getvalue()
 
 
+def sample_files():
+    """name -> (bytes, category): one file per audit category of
+    ``dct_codec.audit`` ('ok' reads cleanly; 'too_large' only fails under a
+    pixel limit between 64*80 and 96*128)."""
+    good = jpeg_bytes()
+    sof = good.index(b'\xff\xc0')
+    twelve_bit = good[:sof + 4] + b'\x0c' + good[sof + 5:]
+    buffer = io.BytesIO()
+    Image.new('CMYK', (40, 32), (10, 200, 30, 0)).save(buffer, 'JPEG')
+    cmyk = buffer.getvalue()
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90 degrees clockwise to view
+    Image.open(io.BytesIO(good)).save(buffer, 'JPEG', exif=exif)
+    rotated = buffer.getvalue()
+    buffer = io.BytesIO()
+    Image.new('RGB', (16, 16)).save(buffer, 'PNG')
+    return {
+        'good.jpg': (good, 'ok'),
+        'truncated.jpg': (good[:len(good) // 2], 'truncated'),
+        'cmyk.jpg': (cmyk, 'colour'),
+        'twelve_bit.jpg': (twelve_bit, 'precision'),
+        'large.jpg': (jpeg_bytes(96, 128, seed=1), 'too_large'),
+        'rotated.jpg': (rotated, 'exif-rotated'),
+        'gray.jpg': (jpeg_bytes(mode='L'), 'grayscale'),
+        'full_chroma.jpg': (jpeg_bytes(subsampling=0), 'non-4:2:0'),
+        'progressive.jpg': (jpeg_bytes(progressive=True), 'progressive'),
+        'png.jpg': (buffer.getvalue(), 'not_jpeg'),
+        'empty.jpg': (b'', 'empty'),
+    }
+
+
 def cv2_jpeg(image, sampling):
     """Encode with OpenCV, whose sampling factors include 4:1:1."""
     import cv2

@@ -7,7 +7,9 @@ default_hooks = dict(
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='CheckpointHook', interval=1),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='DetVisualizationHook'))
+    visualization=dict(type='DetVisualizationHook'),
+    # Counts the images that on_error='skip' dropped, in the log.
+    skipped_images=dict(type='SkippedImagesHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -18,6 +18,9 @@ and for each chroma subsampling found:
 
 Then the native reader's throughput with 2 threads against 1 (it releases
 the GIL while libjpeg works).
+
+Files that cannot be read (truncated, CMYK, not JPEG, ...) are skipped and
+counted per reason; the rest are timed.
 """
 import argparse
 import importlib.util
@@ -25,15 +28,15 @@ import io
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import cv2
 import numpy as np
 from PIL import Image
 
-from dct_mmdet.codec import parse_jpeg_header, read_dct
-from dct_mmdet.codec.native import _jpegdct
-from dct_mmdet.codec.reader import native_reader
+from dct_codec import parse_jpeg_header, read_dct
+from dct_codec.audit import scan_folder
+from dct_codec.native import _jpegdct
+from dct_codec.reader import native_reader
 
 
 def pil_decode(data):
@@ -106,11 +109,18 @@ def main():
         raise SystemExit('the native reader is not built; reinstall with a '
                          'C compiler and the libjpeg headers')
     cv2.setNumThreads(1)  # every reader on one core
-    paths = sorted(p for p in Path(args.folder).iterdir()
-                   if p.suffix.lower() in ('.jpg', '.jpeg'))
-    if not paths:
-        raise SystemExit(f'no .jpg/.jpeg files in {args.folder}')
-    files = [p.read_bytes() for p in paths]
+    try:
+        scan = scan_folder(args.folder)
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None
+    if scan.skipped:
+        print(scan.report())
+    files = scan.data
+    if not files:
+        raise SystemExit(
+            f'no readable .jpg/.jpeg files in {args.folder}' +
+            (f' ({len(scan.skipped)} skipped, see above)'
+             if scan.skipped else ''))
     groups = {'all': files}
     for data in files:
         groups.setdefault(parse_jpeg_header(data).subsampling, []).append(data)

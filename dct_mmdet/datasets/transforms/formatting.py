@@ -29,13 +29,18 @@ class PackDCTInputs(PackDetInputs):
     ``(64, h, w)`` int16 tensor, with the usual ``DetDataSample``.
 
     The coefficients stay int16 until the data preprocessor casts the
-    batch, which keeps worker-to-main-process transfers small.
+    batch, which keeps worker-to-main-process transfers small. The names of
+    images skipped before this one (``skipped_images``, see
+    :class:`SkipUnreadable`) go into the metainfo.
     """
 
     def transform(self, results: dict) -> dict:
         inputs = pack_coefficients(results)
         packed = super().transform(results)
         packed['inputs'] = inputs
+        if results.get('skipped_images'):
+            packed['data_samples'].set_metainfo(
+                {'skipped_images': results['skipped_images']})
         return packed
 
 
@@ -46,7 +51,8 @@ class PackClsInputs(BaseTransform):
     classification experiments."""
 
     def __init__(self,
-                 meta_keys=('img_path', 'ori_shape', 'img_shape')):
+                 meta_keys=('img_path', 'ori_shape', 'img_shape',
+                            'skipped_images')):
         self.meta_keys = meta_keys
 
     def pack_inputs(self, results: dict):

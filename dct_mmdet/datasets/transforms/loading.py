@@ -5,26 +5,66 @@ They set ``dct_y`` ``(h, w, 64)`` and ``dct_cb``/``dct_cr``
 grid, see :func:`dct_codec.read_dct`; with ``chroma='native'`` the
 file's own grids, e.g. ``(h, w, 64)`` each for 4:4:4) and ``dct_grayscale``.
 """
-from typing import Optional
+import logging
+from typing import List, Optional
 
 import mmcv
 import mmengine.fileio as fileio
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmdet.datasets.transforms import Resize
+from mmengine.logging import print_log
 
-from dct_codec import (DCTCoefficients, JPEGColourError,
-                             JPEGReadError, chroma_grid, encode_jpeg,
-                             read_dct, resolve_backend, subsampling_of)
+from dct_codec import (DCTCoefficients, JPEGColourError, JPEGReadError,
+                       chroma_grid, encode_jpeg, read_dct, resolve_backend,
+                       resolve_max_pixels, subsampling_of)
 from dct_mmdet.registry import TRANSFORMS
 
+ON_ERROR = ('raise', 'skip')
+# Images skipped in this process since the last sample that got through:
+# they travel to the main process in that sample's metainfo
+# ('skipped_images'), where SkippedImagesHook counts them.
+_skipped: List[str] = []
 
-def read_coefficients(data: bytes, name: str, backend: str,
-                      chroma: str) -> DCTCoefficients:
+
+def read_coefficients(data: bytes, name: str, backend: str, chroma: str,
+                      max_pixels: Optional[int] = None) -> DCTCoefficients:
     """Y is padded to twice the chroma grid only for 4:2:0 chroma."""
     return read_dct(
         data, name=name, align=chroma == '420', backend=backend,
-        chroma=chroma)
+        chroma=chroma, max_pixels=max_pixels)
+
+
+class SkipUnreadable:
+    """``on_error='skip'`` for the transforms that read JPEGs: an image
+    that cannot be read (a :class:`JPEGReadError` or an ``OSError``) is
+    logged with its name and reason and the transform returns ``None``, so
+    that mmengine's training dataset draws another index; ``'raise'``
+    (default) lets the error stop the run. mmengine refuses ``None`` in
+    test mode, so val/test datasets still stop on such a file (after the
+    warning that names it)."""
+
+    def _set_on_error(self, on_error: str) -> None:
+        if on_error not in ON_ERROR:
+            raise ValueError(f'on_error must be one of {ON_ERROR}, got '
+                             f'{on_error!r}')
+        self.on_error = on_error
+
+    def __call__(self, results: dict) -> Optional[dict]:
+        try:
+            results = self.transform(results)
+        except (JPEGReadError, OSError) as error:
+            if self.on_error == 'raise':
+                raise
+            _skipped.append(str(error))
+            print_log(f'skipped an unreadable image: {error}',
+                      logger='current', level=logging.WARNING)
+            return None
+        if _skipped:
+            results['skipped_images'] = results.get('skipped_images',
+                                                    []) + _skipped
+            _skipped.clear()
+        return results
 
 
 def store_coefficients(results: dict, coeffs: DCTCoefficients) -> None:
@@ -35,7 +75,7 @@ def store_coefficients(results: dict, coeffs: DCTCoefficients) -> None:
 
 
 @TRANSFORMS.register_module()
-class LoadDCTFromFile(BaseTransform):
+class LoadDCTFromFile(SkipUnreadable, BaseTransform):
     """Read the coefficients of the original file at ``img_path``, without
     decoding it.
 
@@ -55,15 +95,22 @@ class LoadDCTFromFile(BaseTransform):
         chroma (str): '420' (chroma on the 4:2:0 grid) or 'native' (the
             file's own chroma grid, e.g. full resolution for a 4:4:4 file;
             native backend only).
+        on_error (str): 'raise' or 'skip' (see :class:`SkipUnreadable`).
+        max_pixels (int, optional): refuse files that declare more pixels
+            (None: ``$DCT_CODEC_MAX_PIXELS`` or 178,956,970; 0: no limit).
     """
 
     def __init__(self,
                  backend: str = 'auto',
                  backend_args: Optional[dict] = None,
-                 chroma: str = '420'):
+                 chroma: str = '420',
+                 on_error: str = 'raise',
+                 max_pixels: Optional[int] = None):
         self.backend = resolve_backend(backend)
         self.backend_args = backend_args
         self.chroma = chroma
+        self._set_on_error(on_error)
+        self.max_pixels = resolve_max_pixels(max_pixels)
 
     def transform(self, results: dict) -> dict:
         data = results.get('img_bytes')
@@ -72,7 +119,8 @@ class LoadDCTFromFile(BaseTransform):
             data = fileio.get(name, backend_args=self.backend_args)
         else:
             name = results.get('img_path') or '<bytes>'
-        coeffs = read_coefficients(data, str(name), self.backend, self.chroma)
+        coeffs = read_coefficients(data, str(name), self.backend, self.chroma,
+                                   self.max_pixels)
         store_coefficients(results, coeffs)
         results['img_shape'] = (coeffs.height, coeffs.width)
         results['ori_shape'] = (coeffs.height, coeffs.width)
@@ -82,11 +130,12 @@ class LoadDCTFromFile(BaseTransform):
 
     def __repr__(self):
         return (f"{self.__class__.__name__}(backend='{self.backend}', "
-                f"backend_args={self.backend_args}, chroma='{self.chroma}')")
+                f"backend_args={self.backend_args}, chroma='{self.chroma}', "
+                f"on_error='{self.on_error}', max_pixels={self.max_pixels})")
 
 
 @TRANSFORMS.register_module()
-class JPEGToDCT(BaseTransform):
+class JPEGToDCT(SkipUnreadable, BaseTransform):
     """Re-encode ``img`` to JPEG in memory and read its coefficients.
 
     This is the published training protocol (augment in RGB, re-encode,
@@ -109,6 +158,7 @@ class JPEGToDCT(BaseTransform):
         encoder (str): 'pil' (default; the INSA seed and the detection
             papers) or 'cv2' (``cv2.imencode``: jpeg_deep's ImageNet
             pipeline).
+        on_error (str): 'raise' or 'skip' (see :class:`SkipUnreadable`).
     """
 
     def __init__(self,
@@ -117,7 +167,8 @@ class JPEGToDCT(BaseTransform):
                  keep_img: bool = False,
                  backend: str = 'auto',
                  chroma: str = '420',
-                 encoder: str = 'pil'):
+                 encoder: str = 'pil',
+                 on_error: str = 'raise'):
         # Validate once, at build time, with a dummy image.
         encode_jpeg(np.zeros((8, 8, 3), np.uint8), quality, subsampling,
                     encoder=encoder)
@@ -127,6 +178,7 @@ class JPEGToDCT(BaseTransform):
         self.keep_img = keep_img
         self.backend = resolve_backend(backend)
         self.chroma = chroma
+        self._set_on_error(on_error)
 
     def transform(self, results: dict) -> dict:
         img = results['img']
@@ -146,11 +198,12 @@ class JPEGToDCT(BaseTransform):
         return (f'{self.__class__.__name__}(quality={self.quality}, '
                 f"subsampling='{self.subsampling}', "
                 f"keep_img={self.keep_img}, backend='{self.backend}', "
-                f"chroma='{self.chroma}', encoder='{self.encoder}')")
+                f"chroma='{self.chroma}', encoder='{self.encoder}', "
+                f"on_error='{self.on_error}')")
 
 
 @TRANSFORMS.register_module()
-class DCTTestInput(BaseTransform):
+class DCTTestInput(SkipUnreadable, BaseTransform):
     """The DCT input of a test image, under one of two protocols.
 
     * ``'reencode'`` (the published one): decode the file, resize it to
@@ -180,6 +233,9 @@ class DCTTestInput(BaseTransform):
         backend (str): coefficient reader, as for :class:`LoadDCTFromFile`.
         backend_args (dict, optional): mmengine file backend arguments.
         chroma (str): '420' or 'native', as for :class:`LoadDCTFromFile`.
+        on_error (str): 'raise' or 'skip' (see :class:`SkipUnreadable`).
+        max_pixels (int, optional): the pixel limit, as for
+            :class:`LoadDCTFromFile`.
     """
 
     PROTOCOLS = ('reencode', 'direct')
@@ -192,13 +248,17 @@ class DCTTestInput(BaseTransform):
                  subsampling: str = '4:2:0',
                  backend: str = 'auto',
                  backend_args: Optional[dict] = None,
-                 chroma: str = '420'):
+                 chroma: str = '420',
+                 on_error: str = 'raise',
+                 max_pixels: Optional[int] = None):
         if protocol not in self.PROTOCOLS:
             raise ValueError(f'protocol must be one of {self.PROTOCOLS}, '
                              f'got {protocol!r}')
         self.protocol = protocol
         self.backend_args = backend_args
-        self.read_original = LoadDCTFromFile(backend, backend_args, chroma)
+        self._set_on_error(on_error)
+        self.read_original = LoadDCTFromFile(
+            backend, backend_args, chroma, max_pixels=max_pixels)
         self.resize = Resize(scale=scale, keep_ratio=keep_ratio)
         self.reencode = JPEGToDCT(
             quality, subsampling, backend=backend, chroma=chroma)
@@ -260,14 +320,16 @@ class DCTTestInput(BaseTransform):
         backend = self.read_original.backend
         try:
             read_dct(data, name, align=False, backend=backend,
-                     chroma='native' if backend == 'native' else '420')
+                     chroma='native' if backend == 'native' else '420',
+                     max_pixels=self.read_original.max_pixels)
         except JPEGColourError:
             pass
 
     def __repr__(self):
         return (f"{self.__class__.__name__}(protocol='{self.protocol}', "
                 f'resize={self.resize}, reencode={self.reencode}, '
-                f'read_original={self.read_original})')
+                f"read_original={self.read_original}, "
+                f"on_error='{self.on_error}')")
 
 
 @TRANSFORMS.register_module()

@@ -1,0 +1,3 @@
+from .hooks import SkippedImagesHook
+
+__all__ = ['SkippedImagesHook']

@@ -1,0 +1,3 @@
+from .skipped_images_hook import SkippedImagesHook
+
+__all__ = ['SkippedImagesHook']
