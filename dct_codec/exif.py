@@ -23,7 +23,8 @@ def exif_orientation(data: bytes) -> int:
     Only the marker segments before the first SOS are searched, and only the
     first APP1 'Exif' segment is used.
     """
-    data = bytes(data)
+    if not isinstance(data, bytes):
+        data = bytes(data)
     if data[:2] != b'\xff\xd8':
         return 1
     pos = 2

@@ -173,7 +173,7 @@ def decode_error(name: str, message: str, kind: str, details: tuple,
                  max_pixels: int) -> JPEGReadError:
     """The extension's DecodeError as a JPEGReadError that gives the real
     reason first, from what libjpeg read (no second walk of the file)."""
-    if kind == 'too_large':
+    if kind == 'too_large' and details:  # () from libjpeg's own limits
         width, height = details
         try:
             check_pixel_limit(width, height, max_pixels, name)

@@ -1,7 +1,8 @@
 """Detect objects in a JPEG or a folder of JPEGs and draw them.
 
     python demo/image_demo.py CONFIG CHECKPOINT INPUT [--out-dir DIR]
-        [--score-thr 0.3] [--device cpu] [--cfg-options k=v ...]
+        [--score-thr 0.3] [--device cpu] [--protocol resample]
+        [--cfg-options k=v ...]
 
 INPUT is a JPEG file or a folder (its *.jpg / *.jpeg files, not recursive).
 Each image goes through the config's test pipeline (for the published
@@ -42,6 +43,12 @@ def main():
     parser.add_argument('--out-dir', type=Path, default=Path('outputs'))
     parser.add_argument('--score-thr', type=float, default=0.3)
     parser.add_argument('--device', default='cpu')
+    parser.add_argument(
+        '--protocol',
+        choices=('reencode', 'direct', 'resample'),
+        help="DCT test protocol instead of the config's (DCT configs only): "
+        "'resample' resizes the file's own coefficients on the device, "
+        'without decoding')
     add_cfg_options(parser)
     args = parser.parse_args()
 
@@ -55,7 +62,8 @@ def main():
     args.out_dir.mkdir(parents=True, exist_ok=True)
     for index, path in enumerate(images, 1):
         # Errors (truncated file, not a JPEG, ...) name the file.
-        pred = inference_dct_detector(model, str(path)).pred_instances
+        pred = inference_dct_detector(model, str(path),
+                                      args.protocol).pred_instances
         image = cv2.imread(str(path), cv2.IMREAD_COLOR)
         pred = pred[pred.scores >= args.score_thr].cpu()
         out = args.out_dir / f'{path.stem}.png'

@@ -71,7 +71,7 @@ class DCTInferencePipeline:
       coefficients).
     * ``DCTTestInput``: a path as a file; bytes as ``results['img_bytes']``;
       an array as lossless PNG bytes under the 'reencode' protocol (which
-      decodes first), an error under 'direct'.
+      decodes first), an error under 'direct' and 'resample'.
 
     Arrays are in mmcv's BGR order, as for mmdet's ``inference_detector``.
     The path and bytes of one JPEG give the same result; so does its
@@ -80,9 +80,11 @@ class DCTInferencePipeline:
 
     Args:
         cfg (Config): the model's config (``model.cfg``).
+        protocol (str, optional): the ``DCTTestInput`` protocol to use
+            instead of the config's ('reencode', 'direct' or 'resample').
     """
 
-    def __init__(self, cfg: Config):
+    def __init__(self, cfg: Config, protocol: Optional[str] = None):
         steps = copy.deepcopy(get_test_pipeline_cfg(cfg))
         self.name = getattr(cfg, 'filename', None) or 'the config'
         self.first = _first_step_type(steps[0])
@@ -90,6 +92,13 @@ class DCTInferencePipeline:
             raise ValueError(
                 f'{self.name}: the test pipeline starts with {self.first}; '
                 f'inference needs one of {FIRST_STEPS} first')
+        if protocol is not None:
+            if self.first != 'DCTTestInput':
+                raise ValueError(
+                    f'{self.name}: protocol={protocol!r} needs a test '
+                    f'pipeline that starts with DCTTestInput, not '
+                    f'{self.first}')
+            steps[0]['protocol'] = protocol
         self.pipeline = Compose(steps)
         self.array_pipeline = None
         if self.first == 'LoadImageFromFile':
@@ -141,12 +150,14 @@ class DCTInferencePipeline:
         raise ValueError(
             f'{self.name}: the test pipeline reads the JPEG file\'s own '
             f'coefficients ({self.first}'
-            f"{', direct' if self.protocol else ''}), which a decoded "
-            'array does not have: pass the JPEG file or its bytes')
+            f"{', ' + self.protocol if self.protocol else ''}), which a "
+            'decoded array does not have: pass the JPEG file or its bytes')
 
 
 def inference_dct_detector(
-    model: nn.Module, inputs: Union[InputType, Sequence[InputType]]
+    model: nn.Module,
+    inputs: Union[InputType, Sequence[InputType]],
+    protocol: Optional[str] = None
 ) -> Union[DetDataSample, List[DetDataSample]]:
     """Detect objects in one input or a list of them.
 
@@ -155,13 +166,15 @@ def inference_dct_detector(
         inputs: JPEG file path(s), JPEG ``bytes`` or (H, W, 3) uint8 BGR
             array(s); see :class:`DCTInferencePipeline` for how each one
             enters the config's test pipeline.
+        protocol (str, optional): the DCT test protocol ('reencode',
+            'direct' or 'resample'; default: the config's).
 
     Returns:
         A :class:`DetDataSample` (boxes in the input's pixel coordinates in
         ``pred_instances``), or a list of them for a list of inputs.
     """
     is_batch = isinstance(inputs, (list, tuple))
-    pipeline = DCTInferencePipeline(model.cfg)
+    pipeline = DCTInferencePipeline(model.cfg, protocol)
     results = []
     for item in inputs if is_batch else [inputs]:
         data = pseudo_collate([pipeline(item)])

@@ -10,7 +10,7 @@ from mmengine.config import Config
 
 import rock_synthetic as syn
 from conftest import REPO
-from dct_codec import read_dct
+from dct_codec import block_idct, read_dct
 from dct_mmdet.registry import DATASETS
 from dct_mmdet.utils import register_all_modules
 
@@ -25,13 +25,13 @@ def converted(tmp_path_factory):
     return syn.convert_nyuv2(tmp_path_factory.mktemp('nyuv2_dct'))
 
 
-def dct_test_dataset(out, **options):
+def dct_test_dataset(out, protocol='reencode', **options):
     cfg = Config.fromfile(REPO / DCT_DATASET)
     dataset = cfg.test_dataloader.dataset
-    resizes = [t for t in dataset.pipeline if t.type == 'Resize']
-    assert len(resizes) == 1
+    first = dataset.pipeline[0]
+    assert first.type == 'DCTTestInput'
     # The synthetic images' own size: the resize is the identity.
-    resizes[0].scale = (syn.WIDTH, syn.HEIGHT)
+    first.update(scale=(syn.WIDTH, syn.HEIGHT), protocol=protocol)
     dataset.update(data_root=f'{out}/', **options)
     return DATASETS.build(dataset)
 
@@ -41,7 +41,7 @@ def test_config_quality_is_the_converters_default(monkeypatch):
     qualities = {
         t.quality
         for p in (cfg.train_pipeline, cfg.test_pipeline) for t in p
-        if t.type == 'JPEGToDCT'
+        if t.type in ('JPEGToDCT', 'DCTTestInput')
     }
     assert qualities == {75}
     converter = syn.load_converter()
@@ -75,6 +75,35 @@ def test_dct_test_pipeline_gives_the_jpeg_copies_coefficients(converted):
                 err_msg=f'{component} of image {img_id}')
         # Not trivially equal: the coefficients carry the random image.
         assert np.count_nonzero(coeffs.y[..., 1:]) > 10
+
+
+def test_resample_protocol_reads_the_jpeg_copies(converted):
+    """`protocol=resample` on the converter's JPEG copies: at their own
+    size the resample is the identity, so the model gets the copies'
+    image up to float rounding, with no decode (inside the image: the
+    padding of partial blocks is the encoder's in the file, an edge
+    replication here); the aux targets follow the same image shape."""
+    from mmengine.dataset import pseudo_collate
+
+    from dct_mmdet.registry import MODELS
+    cfg = Config.fromfile(REPO / DCT_DATASET)
+    test = dct_test_dataset(converted, 'resample', image_format='jpg')
+    preprocessor = MODELS.build(dict(type='DCTDataPreprocessor'))
+    for index in range(len(test)):
+        sample = test[index]
+        assert sample['data_samples'].img_shape == (syn.HEIGHT, syn.WIDTH)
+        assert sample['data_samples'].gt_depth.shape == (2, 2)
+        img_id = sample['data_samples'].img_id
+        coeffs = read_dct(converted / 'jpeg' / f'{img_id:04d}.jpg')
+        inputs = preprocessor(pseudo_collate([sample]))['inputs']
+        for component, (h, w) in (('y', (syn.HEIGHT, syn.WIDTH)),
+                                  ('cb', (syn.HEIGHT // 2, syn.WIDTH // 2)),
+                                  ('cr', (syn.HEIGHT // 2, syn.WIDTH // 2))):
+            ours = block_idct(inputs[component][0].permute(1, 2, 0).numpy())
+            theirs = block_idct(getattr(coeffs, component))
+            np.testing.assert_allclose(ours[:h, :w], theirs[:h, :w],
+                                       atol=1e-3)
+    assert cfg.test_pipeline[0].protocol == 'reencode'
 
 
 def test_a_different_quality_gives_other_coefficients(converted, tmp_path):

@@ -19,12 +19,18 @@ train_pipeline = [
     dict(type='JPEGToDCT', quality=75, subsampling='4:2:0'),
     dict(type='PackROCKDCTInputs')
 ]
+# Test protocol: 'reencode' as above, or 'resample' (the jpeg/ copies' own
+# coefficients resized on the device, no decode; image_format='jpg'), e.g.
+# --cfg-options test_dataloader.dataset.pipeline.0.protocol=resample
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=input_size[::-1], keep_ratio=False),
+    dict(
+        type='DCTTestInput',
+        protocol='reencode',
+        scale=input_size[::-1],
+        quality=75,
+        subsampling='4:2:0'),
     dict(type='LoadROCKAnnotations', with_bbox=True),
     dict(type='ROCKAuxTargets', stride=16),
-    dict(type='JPEGToDCT', quality=75, subsampling='4:2:0'),
     dict(
         type='PackROCKDCTInputs',
         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',

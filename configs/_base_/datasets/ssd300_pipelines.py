@@ -34,8 +34,10 @@ train_pipeline = pixel_train_pipeline + [
     dict(type='PackDCTInputs')
 ]
 # Test protocol: 'reencode' (the papers': decode, resize to 300, re-encode
-# q75, read) or 'direct' (the original file's own coefficients, no decode),
-# e.g. --cfg-options test_dataloader.dataset.pipeline.0.protocol=direct
+# q75, read), 'direct' (the original file's own coefficients, no decode, at
+# the stored size) or 'resample' (those coefficients resized to 300 on the
+# model's device, no decode), e.g.
+# --cfg-options test_dataloader.dataset.pipeline.0.protocol=resample
 test_pipeline = [
     dict(
         type='DCTTestInput',

@@ -10,17 +10,34 @@ DCT_COMPONENTS = ('y', 'cb', 'cr')
 
 def pack_coefficients(results: dict) -> dict:
     """``dct_y/cb/cr`` -> ``dict(y=, cb=, cr=)`` of ``(64, h, w)`` int16
-    tensors (copies, so the results' arrays can be reused)."""
+    tensors (copies, so the results' arrays can be reused).
+
+    A sample that still has to be resampled (``dct_geometry``, set by
+    ``DCTTestInput(protocol='resample')`` and for EXIF-turned files) also
+    carries ``quant`` (``(components, 64)`` int32 quantisation tables in
+    natural order, or None when the planes are dequantised), ``subsampling``
+    (the planes' own layout, e.g. '4:2:2') and ``geometry`` (a
+    :class:`dct_codec.geometry.Geometry`): the planes are then the file's
+    own grids, and the data preprocessor materialises the network's input
+    from them on its device."""
     missing = [f'dct_{c}' for c in DCT_COMPONENTS if f'dct_{c}' not in results]
     if missing:
         raise KeyError(
             f"needs {missing} in the results of "
             f"{results.get('img_path', 'this sample')}: put LoadDCTFromFile "
             'or JPEGToDCT earlier in the pipeline')
-    return {
+    packed = {
         c: torch.from_numpy(results[f'dct_{c}']).permute(2, 0, 1).contiguous()
         for c in DCT_COMPONENTS
     }
+    if results.get('dct_geometry') is not None:
+        quant = results['dct_quant']
+        packed.update(
+            quant=None if quant is None else torch.from_numpy(
+                quant.astype('int32')),
+            subsampling=results['dct_subsampling'],
+            geometry=results['dct_geometry'])
+    return packed
 
 
 @TRANSFORMS.register_module()

@@ -18,6 +18,10 @@ from mmengine.logging import print_log
 from dct_codec import (DCTCoefficients, JPEGColourError, JPEGReadError,
                        chroma_grid, encode_jpeg, read_dct, resolve_backend,
                        resolve_max_pixels, subsampling_of)
+from dct_codec.exif import exif_orientation
+from dct_codec.geometry import Geometry, orientation_geometry, resize
+from dct_codec.reader import native_reader
+from dct_codec.resample import LUMA_SAMPLING, orient_levels
 from dct_mmdet.registry import TRANSFORMS
 
 ON_ERROR = ('raise', 'skip')
@@ -74,6 +78,31 @@ def store_coefficients(results: dict, coeffs: DCTCoefficients) -> None:
     results['dct_grayscale'] = coeffs.grayscale
 
 
+def read_source(results: dict, backend_args: Optional[dict]):
+    """The JPEG bytes of a sample and the name errors give it: in-memory
+    data in ``results['img_bytes']`` (see
+    :func:`dct_mmdet.apis.inference_dct_detector`) when set, else the file
+    at ``img_path``."""
+    name = str(results.get('img_path') or '<bytes>')
+    data = results.get('img_bytes')
+    if data is None:
+        data = fileio.get(results['img_path'], backend_args=backend_args)
+    return data, name
+
+
+def store_geometry(results: dict, geometry: Geometry, subsampling: str,
+                   quant: Optional[np.ndarray]) -> None:
+    """Leave the ``dct_*`` planes as read and describe the network's input
+    as ``geometry`` of them, for the data preprocessor to materialise on the
+    model's device (see ``PackDCTInputs``): ``quant`` ``(components, 64)``
+    tables when the planes are quantised levels, else None; ``subsampling``
+    the planes' own layout."""
+    results['dct_geometry'] = geometry
+    results['dct_subsampling'] = subsampling
+    results['dct_quant'] = quant
+    results['img_shape'] = geometry.out_size
+
+
 @TRANSFORMS.register_module()
 class LoadDCTFromFile(SkipUnreadable, BaseTransform):
     """Read the coefficients of the original file at ``img_path``, without
@@ -87,6 +116,23 @@ class LoadDCTFromFile(SkipUnreadable, BaseTransform):
     ``scale_factor`` (1: the network sees the stored size). A file
     that cannot give trustworthy coefficients (truncated, CMYK, not a
     JPEG, ...) raises :class:`dct_codec.JPEGReadError` naming it.
+
+    The image comes out upright, as OpenCV (mmdet's ``LoadImageFromFile``)
+    shows it: a file with an EXIF orientation other than 1 is turned
+    losslessly in the DCT domain (sign flips and block permutations) when
+    its MCU padding stays at the bottom/right, and otherwise carries the
+    exact turn as a geometry that the data preprocessor materialises
+    (``dct_geometry``).
+
+    Required Keys:
+
+    - img_path (or img_bytes)
+
+    Added Keys:
+
+    - dct_y, dct_cb, dct_cr, dct_grayscale
+    - img_shape, ori_shape, scale_factor
+    - dct_geometry, dct_subsampling, dct_quant (turned files only)
 
     Args:
         backend (str): coefficient reader, 'auto' (native when built, else
@@ -113,20 +159,42 @@ class LoadDCTFromFile(SkipUnreadable, BaseTransform):
         self.max_pixels = resolve_max_pixels(max_pixels)
 
     def transform(self, results: dict) -> dict:
-        data = results.get('img_bytes')
-        if data is None:
-            name = results['img_path']
-            data = fileio.get(name, backend_args=self.backend_args)
-        else:
-            name = results.get('img_path') or '<bytes>'
-        coeffs = read_coefficients(data, str(name), self.backend, self.chroma,
+        data, name = read_source(results, self.backend_args)
+        coeffs = read_coefficients(data, name, self.backend, self.chroma,
                                    self.max_pixels)
         store_coefficients(results, coeffs)
         results['img_shape'] = (coeffs.height, coeffs.width)
-        results['ori_shape'] = (coeffs.height, coeffs.width)
+        orientation = exif_orientation(data)
+        if orientation != 1:
+            self._turn_upright(results, coeffs, orientation)
+        results['ori_shape'] = results['img_shape']
         # The stored size is the network's: boxes need no rescaling.
         results['scale_factor'] = (1.0, 1.0)
         return results
+
+    def _turn_upright(self, results: dict, coeffs: DCTCoefficients,
+                      orientation: int) -> None:
+        subsampling = coeffs.subsampling if self.chroma == 'native' else (
+            'gray' if coeffs.grayscale else '4:2:0')
+        exact = orientation_geometry(orientation, coeffs.height, coeffs.width)
+        rows, cols = coeffs.y.shape[:2]
+        if subsampling != 'gray':
+            h, v = LUMA_SAMPLING[subsampling]
+            rows, cols = v * coeffs.cb.shape[0], h * coeffs.cb.shape[1]
+        canvas = orientation_geometry(orientation, 8 * rows, 8 * cols)
+        if canvas.matrix == exact.matrix:  # the padding stays bottom/right
+            y, cb, cr, _, _ = orient_levels(coeffs.y, coeffs.cb, coeffs.cr,
+                                            None, subsampling, orientation)
+            results['dct_y'] = y
+            if cb is not None:
+                results['dct_cb'], results['dct_cr'] = cb, cr
+            else:  # gray: zero chroma on the turned 4:2:0 grid
+                grid = (-(-y.shape[0] // 2), -(-y.shape[1] // 2), 64)
+                results['dct_cb'] = np.zeros(grid, np.int16)
+                results['dct_cr'] = np.zeros(grid, np.int16)
+            results['img_shape'] = exact.out_size
+        else:
+            store_geometry(results, exact, subsampling, None)
 
     def __repr__(self):
         return (f"{self.__class__.__name__}(backend='{self.backend}', "
@@ -204,7 +272,7 @@ class JPEGToDCT(SkipUnreadable, BaseTransform):
 
 @TRANSFORMS.register_module()
 class DCTTestInput(SkipUnreadable, BaseTransform):
-    """The DCT input of a test image, under one of two protocols.
+    """The DCT input of a test image, under one of three protocols.
 
     * ``'reencode'`` (the published one): decode the file, resize it to
       ``scale``, re-encode it (``quality``, ``subsampling``) and read the
@@ -217,16 +285,39 @@ class DCTTestInput(SkipUnreadable, BaseTransform):
       must be ``subsampling``'s grid: other colour files (a 4:2:0 file
       for a 4:4:4 model) raise :class:`JPEGReadError` naming the file;
       grayscale files get zero chroma on that grid.
+    * ``'resample'``: the original file's own coefficients at the
+      network's input size, never decoded: the quantised levels, their
+      tables and the geometry (the EXIF orientation, then the resize to
+      ``scale`` as mmdet's ``Resize`` does it, ``keep_ratio`` honoured) go
+      to the data preprocessor, which resamples them on the model's device
+      (block IDCT -> bilinear -> block DCT, what ``cv2.resize`` of the
+      decoded planes would give). ``scale_factor``/``img_shape``/
+      ``ori_shape`` follow mmdet, so boxes land on the upright original.
+      Any chroma sampling (4:2:0, 4:2:2, 4:4:4, gray, ...) is resampled
+      from its own grid to the grid the model reads.
 
-    The image comes from ``results['img_bytes']`` when set (in-memory JPEG
+    All three see the image upright, as OpenCV shows a file with an EXIF
+    orientation. The image comes from ``results['img_bytes']`` when set (in-memory JPEG
     data, see :func:`dct_mmdet.apis.inference_dct_detector`), otherwise from
-    the file at ``img_path``. Under both protocols a truncated or corrupt
+    the file at ``img_path``. Under every protocol a truncated or corrupt
     JPEG raises :class:`JPEGReadError` (``'reencode'`` checks it with a
     strict coefficient read before decoding).
 
+    Required Keys:
+
+    - img_path (or img_bytes)
+
+    Added Keys:
+
+    - dct_y, dct_cb, dct_cr, dct_grayscale
+    - img_shape, ori_shape, scale_factor
+    - dct_geometry, dct_subsampling, dct_quant ('resample'; 'direct' for
+      EXIF-turned files that need it)
+
     Args:
-        protocol (str): 'reencode' or 'direct'.
-        scale (tuple): (w, h) of the re-encoded image.
+        protocol (str): 'reencode', 'direct' or 'resample'.
+        scale (tuple): (w, h) of the network's input ('reencode',
+            'resample').
         keep_ratio (bool): keep the aspect ratio when resizing.
         quality (int): re-encode quality.
         subsampling (str): re-encode chroma subsampling.
@@ -238,7 +329,7 @@ class DCTTestInput(SkipUnreadable, BaseTransform):
             :class:`LoadDCTFromFile`.
     """
 
-    PROTOCOLS = ('reencode', 'direct')
+    PROTOCOLS = ('reencode', 'direct', 'resample')
 
     def __init__(self,
                  protocol: str = 'reencode',
@@ -266,10 +357,9 @@ class DCTTestInput(SkipUnreadable, BaseTransform):
     def transform(self, results: dict) -> dict:
         if self.protocol == 'direct':
             return self._match_chroma_grid(self.read_original(results))
-        data = results.get('img_bytes')
-        name = str(results.get('img_path') or '<bytes>')
-        if data is None:
-            data = fileio.get(name, backend_args=self.backend_args)
+        data, name = read_source(results, self.backend_args)
+        if self.protocol == 'resample':
+            return self._resample(results, data, name)
         if data[:2] == b'\xff\xd8':
             self._check_jpeg_stream(data, name)
         img = mmcv.imfrombytes(data, flag='color', channel_order='bgr')
@@ -278,6 +368,38 @@ class DCTTestInput(SkipUnreadable, BaseTransform):
         results['img'] = img
         results['img_shape'] = results['ori_shape'] = img.shape[:2]
         return self.reencode(self.resize(results))
+
+    def _resample(self, results: dict, data: bytes, name: str) -> dict:
+        max_pixels = self.read_original.max_pixels
+        if self.read_original.backend == 'native':
+            coeffs = native_reader(strict=True).read(
+                data, name, align=False, chroma='native', dequantize=False,
+                max_pixels=max_pixels)
+            quant, subsampling = coeffs.quant_tables, coeffs.subsampling
+        else:  # jpeg2dct: dequantised, chroma on the 4:2:0 grid
+            coeffs = read_dct(data, name, backend='jpeg2dct',
+                              max_pixels=max_pixels)
+            quant = None
+            subsampling = 'gray' if coeffs.grayscale else '4:2:0'
+        if subsampling not in LUMA_SAMPLING:
+            raise JPEGReadError(
+                name, f'{subsampling} chroma sampling cannot be resampled '
+                "(use protocol='reencode')", 'layout')
+        upright = orientation_geometry(
+            exif_orientation(data), coeffs.height, coeffs.width)
+        height, width = upright.out_size
+        if self.resize.keep_ratio:
+            out_w, out_h = mmcv.rescale_size((width, height),
+                                             self.resize.scale)
+        else:
+            out_w, out_h = self.resize.scale
+        store_coefficients(results, coeffs)
+        store_geometry(
+            results, upright.then(resize((height, width), (out_h, out_w))),
+            subsampling, quant)
+        results['ori_shape'] = (height, width)
+        results['scale_factor'] = (out_w / width, out_h / height)
+        return results
 
     def _match_chroma_grid(self, results: dict) -> dict:
         """Under 'direct' with ``chroma='native'`` the model gets the

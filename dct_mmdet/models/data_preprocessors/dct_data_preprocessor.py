@@ -4,6 +4,7 @@ import torch
 from mmengine.model import BaseDataPreprocessor
 
 from dct_mmdet.registry import MODELS
+from .materialize import materialize
 
 COMPONENTS = ('y', 'cb', 'cr')
 # A luma block covers 8 px; a chroma block 16 px in 4:2:0, 8 px in 4:4:4.
@@ -27,6 +28,12 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
     grid. ``batch_input_shape`` and ``pad_shape`` are set in **pixels** of
     the image the pipeline resized (16 or 8 per chroma block, divided by
     ``upscale``), as anchors and box coding expect.
+
+    Samples that carry a ``geometry`` (``DCTTestInput(protocol=
+    'resample')``, EXIF-turned files; see ``pack_coefficients``) are first
+    materialised here, on the model's device: their quantised levels are
+    dequantised and resampled through the geometry onto the grids this
+    preprocessor reads (:mod:`.materialize`).
 
     Args:
         mean (dict, optional): per-component mean, a scalar or 64 values
@@ -79,7 +86,10 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
 
     def forward(self, data: dict, training: bool = False) -> dict:
         data = self.cast_data(data)
-        samples = _per_sample(data['inputs'])
+        samples = [
+            self._materialize(sample) if sample.get('geometry') is not None
+            else sample for sample in _per_sample(data['inputs'])
+        ]
         data_samples = data.get('data_samples')
         chroma_grids = []
         for index, sample in enumerate(samples):
@@ -125,6 +135,13 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
                 })
         return {'inputs': inputs, 'data_samples': data_samples}
 
+    def _materialize(self, sample: Mapping) -> dict:
+        if self.chroma_block_px != LUMA_BLOCK_PX * self.luma_scale:
+            raise ValueError('resampled inputs cannot be upscaled (upscale '
+                             'must be 1)')
+        layout = '4:2:0' if self.luma_scale == 2 else '4:4:4'
+        return materialize(sample, out_subsampling=layout)
+
     def _round_up(self, blocks: int) -> int:
         return -(-blocks // self.pad_blocks) * self.pad_blocks
 
@@ -146,6 +163,7 @@ def _per_sample(inputs: Union[Mapping, List[Mapping]]) -> List[Mapping]:
         missing = [c for c in COMPONENTS if c not in inputs]
         if missing:
             raise KeyError(f'DCT inputs lack components {missing}')
-        return [dict(zip(COMPONENTS, parts))
-                for parts in zip(*(inputs[c] for c in COMPONENTS))]
+        keys = list(inputs)
+        return [dict(zip(keys, parts))
+                for parts in zip(*(inputs[k] for k in keys))]
     return list(inputs)
