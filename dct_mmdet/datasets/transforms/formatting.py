@@ -13,13 +13,13 @@ def pack_coefficients(results: dict) -> dict:
     tensors (copies, so the results' arrays can be reused).
 
     A sample that still has to be resampled (``dct_geometry``, set by
-    ``DCTTestInput(protocol='resample')`` and for EXIF-turned files) also
+    ``DCTTestInput(protocol='resample')`` and for EXIF-turned files)
     carries ``quant`` (``(components, 64)`` int32 quantisation tables in
     natural order, or None when the planes are dequantised), ``subsampling``
     (the planes' own layout, e.g. '4:2:2') and ``geometry`` (a
     :class:`dct_codec.geometry.Geometry`): the planes are then the file's
     own grids, and the data preprocessor materialises the network's input
-    from them on its device."""
+    from them on its device. Other samples have None there."""
     missing = [f'dct_{c}' for c in DCT_COMPONENTS if f'dct_{c}' not in results]
     if missing:
         raise KeyError(
@@ -30,13 +30,14 @@ def pack_coefficients(results: dict) -> dict:
         c: torch.from_numpy(results[f'dct_{c}']).permute(2, 0, 1).contiguous()
         for c in DCT_COMPONENTS
     }
-    if results.get('dct_geometry') is not None:
-        quant = results['dct_quant']
-        packed.update(
-            quant=None if quant is None else torch.from_numpy(
-                quant.astype('int32')),
-            subsampling=results['dct_subsampling'],
-            geometry=results['dct_geometry'])
+    # Every sample has the same keys (None when already materialised), so
+    # that a batch may mix both kinds.
+    quant = results.get('dct_quant')
+    packed.update(
+        quant=None if quant is None else torch.from_numpy(
+            quant.astype('int32')),
+        subsampling=results.get('dct_subsampling'),
+        geometry=results.get('dct_geometry'))
     return packed
 
 
