@@ -139,10 +139,29 @@ def test_config_trains_one_iteration_and_predicts(path, voc_root, toy_root):
 
 def predict_and_evaluate(model, cfg, toy_root):
     """The model's prediction for the first image of ``cfg``'s test set,
-    through its test pipeline, evaluated by its evaluator."""
+    through its test pipeline, evaluated by its evaluator; DCT configs also
+    under the 'resample' test protocol (what
+    ``--cfg-options test_dataloader.dataset.pipeline.0.protocol=resample``
+    gives), whose network input has the re-encode protocol's shapes."""
     test_set = DATASETS.build(cfg.test_dataloader.dataset)
     with torch.no_grad():
         [result] = model.test_step(pseudo_collate([test_set[0]]))
+    first = cfg.test_dataloader.dataset.pipeline[0]
+    if first.type == 'DCTTestInput':
+        resample_set = DATASETS.build(
+            dict(cfg.test_dataloader.dataset,
+                 pipeline=[dict(first, protocol='resample')] +
+                 cfg.test_dataloader.dataset.pipeline[1:]))
+        batches = [pseudo_collate([data[0]])
+                   for data in (test_set, resample_set)]
+        with torch.no_grad():
+            inputs = [model.data_preprocessor(b)['inputs'] for b in batches]
+            [resampled] = model.test_step(batches[1])
+        for component in ('y', 'cb', 'cr'):
+            assert inputs[0][component].shape == inputs[1][component].shape
+        assert resampled.metainfo['scale_factor'] == \
+            result.metainfo['scale_factor']
+        assert resampled.pred_instances.bboxes.shape[1] == 4
     pred = result.pred_instances
     assert pred.bboxes.shape[1] == 4
     assert len(pred) <= cfg.model.test_cfg.max_per_img
