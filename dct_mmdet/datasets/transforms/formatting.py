@@ -12,7 +12,7 @@ def pack_coefficients(results: dict) -> dict:
     """``dct_y/cb/cr`` -> ``dict(y=, cb=, cr=)`` of ``(64, h, w)`` int16
     tensors (copies, so the results' arrays can be reused).
 
-    A sample that still has to be resampled (``dct_geometry``, set by
+    A sample that still has to be resampled (``geometry``, set by
     ``DCTTestInput(protocol='resample')`` and for EXIF-turned files)
     carries ``quant`` (``(components, 64)`` int32 quantisation tables in
     natural order, or None when the planes are dequantised), ``subsampling``
@@ -37,7 +37,7 @@ def pack_coefficients(results: dict) -> dict:
         quant=None if quant is None else torch.from_numpy(
             quant.astype('int32')),
         subsampling=results.get('dct_subsampling'),
-        geometry=results.get('dct_geometry'))
+        geometry=results.get('geometry'))
     return packed
 
 

@@ -97,7 +97,7 @@ def store_geometry(results: dict, geometry: Geometry, subsampling: str,
     model's device (see ``PackDCTInputs``): ``quant`` ``(components, 64)``
     tables when the planes are quantised levels, else None; ``subsampling``
     the planes' own layout."""
-    results['dct_geometry'] = geometry
+    results['geometry'] = geometry
     results['dct_subsampling'] = subsampling
     results['dct_quant'] = quant
     results['img_shape'] = geometry.out_size
@@ -122,7 +122,7 @@ class LoadDCTFromFile(SkipUnreadable, BaseTransform):
     losslessly in the DCT domain (sign flips and block permutations) when
     its MCU padding stays at the bottom/right, and otherwise carries the
     exact turn as a geometry that the data preprocessor materialises
-    (``dct_geometry``).
+    (``geometry``).
 
     Required Keys:
 
@@ -132,7 +132,7 @@ class LoadDCTFromFile(SkipUnreadable, BaseTransform):
 
     - dct_y, dct_cb, dct_cr, dct_grayscale
     - img_shape, ori_shape, scale_factor
-    - dct_geometry, dct_subsampling, dct_quant (turned files only)
+    - geometry, dct_subsampling, dct_quant (turned files only)
 
     Args:
         backend (str): coefficient reader, 'auto' (native when built, else
@@ -311,7 +311,7 @@ class DCTTestInput(SkipUnreadable, BaseTransform):
 
     - dct_y, dct_cb, dct_cr, dct_grayscale
     - img_shape, ori_shape, scale_factor
-    - dct_geometry, dct_subsampling, dct_quant ('resample'; 'direct' for
+    - geometry, dct_subsampling, dct_quant ('resample'; 'direct' for
       EXIF-turned files that need it)
 
     Args:
