@@ -132,7 +132,7 @@ class LoadDCTFromFile(SkipUnreadable, BaseTransform):
 
     - dct_y, dct_cb, dct_cr, dct_grayscale
     - img_shape, ori_shape, scale_factor
-    - geometry, dct_subsampling, dct_quant (turned files only)
+    - geometry, dct_subsampling, dct_quant (``lazy``, and turned files)
 
     Args:
         backend (str): coefficient reader, 'auto' (native when built, else
@@ -144,6 +144,12 @@ class LoadDCTFromFile(SkipUnreadable, BaseTransform):
         on_error (str): 'raise' or 'skip' (see :class:`SkipUnreadable`).
         max_pixels (int, optional): refuse files that declare more pixels
             (None: ``$DCT_CODEC_MAX_PIXELS`` or 178,956,970; 0: no limit).
+        lazy (bool): keep the file's own quantised levels on their own
+            grids (``chroma`` is then ignored) with their tables, and start
+            a geometry (the EXIF orientation) that later transforms compose
+            and the data preprocessor materialises on the model's device
+            (the compressed-domain path; jpeg2dct gives dequantised 4:2:0
+            planes instead). ``img_shape`` is the upright size.
     """
 
     def __init__(self,
@@ -151,15 +157,19 @@ class LoadDCTFromFile(SkipUnreadable, BaseTransform):
                  backend_args: Optional[dict] = None,
                  chroma: str = '420',
                  on_error: str = 'raise',
-                 max_pixels: Optional[int] = None):
+                 max_pixels: Optional[int] = None,
+                 lazy: bool = False):
         self.backend = resolve_backend(backend)
         self.backend_args = backend_args
         self.chroma = chroma
         self._set_on_error(on_error)
         self.max_pixels = resolve_max_pixels(max_pixels)
+        self.lazy = lazy
 
     def transform(self, results: dict) -> dict:
         data, name = read_source(results, self.backend_args)
+        if self.lazy:
+            return self._read_lazy(results, data, name)
         coeffs = read_coefficients(data, name, self.backend, self.chroma,
                                    self.max_pixels)
         store_coefficients(results, coeffs)
@@ -169,6 +179,31 @@ class LoadDCTFromFile(SkipUnreadable, BaseTransform):
             self._turn_upright(results, coeffs, orientation)
         results['ori_shape'] = results['img_shape']
         # The stored size is the network's: boxes need no rescaling.
+        results['scale_factor'] = (1.0, 1.0)
+        return results
+
+    def _read_lazy(self, results: dict, data: bytes, name: str) -> dict:
+        if self.backend == 'native':
+            coeffs = native_reader(strict=True).read(
+                data, name, align=False, chroma='native', dequantize=False,
+                max_pixels=self.max_pixels)
+            quant, subsampling = coeffs.quant_tables, coeffs.subsampling
+        else:  # jpeg2dct: dequantised, chroma on the 4:2:0 grid
+            coeffs = read_dct(data, name, backend='jpeg2dct',
+                              max_pixels=self.max_pixels)
+            quant = None
+            subsampling = 'gray' if coeffs.grayscale else '4:2:0'
+        if subsampling not in LUMA_SAMPLING:
+            raise JPEGReadError(
+                name, f'{subsampling} chroma sampling cannot be resampled',
+                'layout')
+        store_coefficients(results, coeffs)
+        store_geometry(
+            results,
+            orientation_geometry(
+                exif_orientation(data), coeffs.height, coeffs.width),
+            subsampling, quant)
+        results['ori_shape'] = results['img_shape']
         results['scale_factor'] = (1.0, 1.0)
         return results
 
@@ -199,7 +234,8 @@ class LoadDCTFromFile(SkipUnreadable, BaseTransform):
     def __repr__(self):
         return (f"{self.__class__.__name__}(backend='{self.backend}', "
                 f"backend_args={self.backend_args}, chroma='{self.chroma}', "
-                f"on_error='{self.on_error}', max_pixels={self.max_pixels})")
+                f"on_error='{self.on_error}', max_pixels={self.max_pixels}, "
+                f'lazy={self.lazy})')
 
 
 @TRANSFORMS.register_module()
@@ -350,6 +386,8 @@ class DCTTestInput(SkipUnreadable, BaseTransform):
         self._set_on_error(on_error)
         self.read_original = LoadDCTFromFile(
             backend, backend_args, chroma, max_pixels=max_pixels)
+        self.read_levels = LoadDCTFromFile(
+            backend, backend_args, max_pixels=max_pixels, lazy=True)
         self.resize = Resize(scale=scale, keep_ratio=keep_ratio)
         self.reencode = JPEGToDCT(
             quality, subsampling, backend=backend, chroma=chroma)
@@ -357,9 +395,9 @@ class DCTTestInput(SkipUnreadable, BaseTransform):
     def transform(self, results: dict) -> dict:
         if self.protocol == 'direct':
             return self._match_chroma_grid(self.read_original(results))
-        data, name = read_source(results, self.backend_args)
         if self.protocol == 'resample':
-            return self._resample(results, data, name)
+            return self._resample(results)
+        data, name = read_source(results, self.backend_args)
         if data[:2] == b'\xff\xd8':
             self._check_jpeg_stream(data, name)
         img = mmcv.imfrombytes(data, flag='color', channel_order='bgr')
@@ -369,35 +407,17 @@ class DCTTestInput(SkipUnreadable, BaseTransform):
         results['img_shape'] = results['ori_shape'] = img.shape[:2]
         return self.reencode(self.resize(results))
 
-    def _resample(self, results: dict, data: bytes, name: str) -> dict:
-        max_pixels = self.read_original.max_pixels
-        if self.read_original.backend == 'native':
-            coeffs = native_reader(strict=True).read(
-                data, name, align=False, chroma='native', dequantize=False,
-                max_pixels=max_pixels)
-            quant, subsampling = coeffs.quant_tables, coeffs.subsampling
-        else:  # jpeg2dct: dequantised, chroma on the 4:2:0 grid
-            coeffs = read_dct(data, name, backend='jpeg2dct',
-                              max_pixels=max_pixels)
-            quant = None
-            subsampling = 'gray' if coeffs.grayscale else '4:2:0'
-        if subsampling not in LUMA_SAMPLING:
-            raise JPEGReadError(
-                name, f'{subsampling} chroma sampling cannot be resampled '
-                "(use protocol='reencode')", 'layout')
-        upright = orientation_geometry(
-            exif_orientation(data), coeffs.height, coeffs.width)
-        height, width = upright.out_size
+    def _resample(self, results: dict) -> dict:
+        results = self.read_levels(results)
+        height, width = results['img_shape']
         if self.resize.keep_ratio:
             out_w, out_h = mmcv.rescale_size((width, height),
                                              self.resize.scale)
         else:
             out_w, out_h = self.resize.scale
-        store_coefficients(results, coeffs)
-        store_geometry(
-            results, upright.then(resize((height, width), (out_h, out_w))),
-            subsampling, quant)
-        results['ori_shape'] = (height, width)
+        results['geometry'] = results['geometry'].then(
+            resize((height, width), (out_h, out_w)))
+        results['img_shape'] = (out_h, out_w)
         results['scale_factor'] = (out_w / width, out_h / height)
         return results
 
@@ -451,6 +471,7 @@ class DCTTestInput(SkipUnreadable, BaseTransform):
         return (f"{self.__class__.__name__}(protocol='{self.protocol}', "
                 f'resize={self.resize}, reencode={self.reencode}, '
                 f"read_original={self.read_original}, "
+                f"read_levels={self.read_levels}, "
                 f"on_error='{self.on_error}')")
 
 
