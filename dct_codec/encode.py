@@ -3,7 +3,6 @@ protocol: augment in RGB, re-encode, read the coefficients)."""
 import io
 
 import numpy as np
-from PIL import Image
 
 # PIL's `subsampling` codes.
 SUBSAMPLINGS = {'4:4:4': 0, '4:2:2': 1, '4:2:0': 2}
@@ -16,6 +15,7 @@ ENCODERS = ('pil', 'cv2')
 
 
 def _encode_pil(image: np.ndarray, quality: int, subsampling: str) -> bytes:
+    from PIL import Image  # only when encoding: the codec imports numpy only
     buffer = io.BytesIO()
     Image.fromarray(image).save(
         buffer,

@@ -47,6 +47,9 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
         upscale (int): how much the pipeline upsampled the image before
             encoding (:class:`JPEGToDCTUpscaled`'s ``luma_upscale``): a
             block then covers ``8 / upscale`` pixels of the image.
+        requantize (int, optional): a JPEG quality: put materialised
+            samples back on that quality's IJG quantisation lattice (as the
+            re-encode protocol's inputs are), on the device.
         non_blocking (bool): non-blocking host-to-device copies.
     """
 
@@ -56,8 +59,13 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
                  pad_size_divisor: Optional[int] = None,
                  chroma_subsampling: str = '4:2:0',
                  upscale: int = 1,
+                 requantize: Optional[int] = None,
                  non_blocking: bool = False):
         super().__init__(non_blocking)
+        if requantize is not None and not 1 <= requantize <= 100:
+            raise ValueError(f'requantize must be a JPEG quality 1-100, got '
+                             f'{requantize}')
+        self.requantize = requantize
         if chroma_subsampling not in LUMA_BLOCKS_PER_CHROMA:
             raise ValueError('chroma_subsampling must be one of '
                              f'{tuple(LUMA_BLOCKS_PER_CHROMA)}, got '
@@ -140,7 +148,7 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
             raise ValueError('resampled inputs cannot be upscaled (upscale '
                              'must be 1)')
         layout = '4:2:0' if self.luma_scale == 2 else '4:4:4'
-        return materialize(sample, out_subsampling=layout)
+        return materialize(sample, layout, self.requantize)
 
     def _round_up(self, blocks: int) -> int:
         return -(-blocks // self.pad_blocks) * self.pad_blocks

@@ -18,20 +18,24 @@ import numpy as np
 import torch
 
 from dct_codec.blockdct import BLOCK, dct_matrix
+from dct_codec.quantize import ijg_tables
 from dct_codec.resample import PlanePlan, plan_planes
 
 COMPONENTS = ('y', 'cb', 'cr')
 _KRON = torch.from_numpy(np.kron(dct_matrix(), dct_matrix()))
 
 
-def materialize(sample: Dict, out_subsampling: str = '4:2:0'
-                ) -> Dict[str, torch.Tensor]:
+def materialize(sample: Dict,
+                out_subsampling: str = '4:2:0',
+                quality: Optional[int] = None) -> Dict[str, torch.Tensor]:
     """``sample``: ``dict(y=, cb=, cr=)`` int16 ``(64, h, w)`` level (or
     coefficient) tensors at the file's own sampling, ``quant`` (``(3, 64)``
     tables, or None when the planes are dequantised), ``subsampling`` and
     ``geometry``. Returns ``dict(y=, cb=, cr=)`` float32 ``(64, h, w)``
     coefficients of the geometry's output as ``out_subsampling`` ('4:2:0'
-    or '4:4:4') chroma grids, on the samples' device."""
+    or '4:4:4') chroma grids, on the samples' device; with ``quality``,
+    put back on the IJG quantisation lattice of that quality (libjpeg's
+    rounding), as if the output had been encoded and read."""
     device = sample['y'].device
     kron = _KRON.to(device=device, dtype=torch.float32)
     plans = plan_planes(sample['geometry'], sample['subsampling'],
@@ -44,7 +48,20 @@ def materialize(sample: Dict, out_subsampling: str = '4:2:0'
         table = None if quant is None or index >= len(quant) else \
             quant[index]
         out[component] = apply_plan(levels, table, plan, kron)
+    if quality is not None:
+        tables = torch.from_numpy(ijg_tables(quality)).to(
+            device=device, dtype=torch.float32).view(2, 64, 1, 1)
+        for index, component in enumerate(COMPONENTS):
+            out[component] = requantize(out[component],
+                                        tables[min(index, 1)])
     return out
+
+
+def requantize(coeffs: torch.Tensor, table: torch.Tensor) -> torch.Tensor:
+    """Round ``coeffs`` ``(64, h, w)`` to multiples of ``table``
+    ``(64, 1, 1)``, half away from zero (libjpeg's forward quantisation)."""
+    return torch.sign(coeffs) * torch.floor(coeffs.abs() / table +
+                                            0.5) * table
 
 
 def apply_plan(levels: Optional[torch.Tensor], table: Optional[torch.Tensor],
