@@ -16,13 +16,10 @@ model = dict(
         arch='resnet_rgb', out_indices=(1, 3), strides=(1, 2, 2, 1)),
     neck=dict(in_channels=channels[:2], out_channels=channels),
     bbox_head=dict(in_channels=channels))
-# The data of ../_base_/datasets/toy_shapes_rgb.py (a config cannot take
-# both it and the DCT toy config as bases: their keys collide): the DCT
-# pipelines without JPEGToDCT and PackDCTInputs.
+# The DCT toy set's pipelines as pixels: training's without JPEGToDCT and
+# PackDCTInputs, and the base's RGB test pipeline.
 train_pipeline = _base_.train_pipeline[:-2] + [dict(type='PackDetInputs')]
-test_pipeline = _base_.test_pipeline[:-2] + [
-    dict(type='PackDetInputs', meta_keys=_base_.test_pipeline[-1].meta_keys)
-]
+test_pipeline = _base_.rgb_test_pipeline
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader

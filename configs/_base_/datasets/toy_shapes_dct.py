@@ -14,15 +14,29 @@ train_pipeline = [
     dict(type='JPEGToDCT', quality=75, subsampling='4:2:0'),
     dict(type='PackDCTInputs')
 ]
+test_meta_keys = ('img_id', 'img_path', 'ori_shape', 'img_shape',
+                  'scale_factor')
+# Test protocol: 'reencode' (decode, resize, re-encode q75, read: as
+# training's input), 'direct' or 'resample' (the file's own coefficients,
+# resized on the model's device), e.g.
+# --cfg-options test_dataloader.dataset.pipeline.0.protocol=resample
 test_pipeline = [
+    dict(
+        type='DCTTestInput',
+        protocol='reencode',
+        scale=(input_size, input_size),
+        quality=75,
+        subsampling='4:2:0',
+        backend_args=backend_args),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='PackDCTInputs', meta_keys=test_meta_keys)
+]
+# The same images as pixels, for the RGB twin.
+rgb_test_pipeline = [
     dict(type='LoadImageFromFile', backend_args=backend_args),
     dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
     dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='JPEGToDCT', quality=75, subsampling='4:2:0'),
-    dict(
-        type='PackDCTInputs',
-        meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                   'scale_factor'))
+    dict(type='PackDetInputs', meta_keys=test_meta_keys)
 ]
 # Workers restart (and are re-seeded) every epoch, so that a resumed run
 # continues exactly as an uninterrupted one.
