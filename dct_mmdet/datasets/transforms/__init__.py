@@ -1,14 +1,19 @@
 from .formatting import PackClsInputs, PackDCTClsInputs, PackDCTInputs
+from .lazy_geometry import (LazyExpand, LazyMinIoURandomCrop, LazyRandomFlip,
+                            LazyResize, MaterializeImage)
 from .loading import (DCTTestInput, JPEGToDCT, JPEGToDCTUpscaled,
                       LoadDCTFromFile)
+from .photometric import DCTPhotoMetricDistortion
 from .resize import ResizeShortEdge
 from .rock_formatting import PackROCKDCTInputs, PackROCKInputs
 from .rock_transforms import (LoadROCKAnnotations, ROCKAuxTargets,
                               ROCKColorJitter, ROCKRandomCrop, ROCKRandomFlip)
 
 __all__ = [
-    'DCTTestInput', 'JPEGToDCT', 'JPEGToDCTUpscaled', 'LoadDCTFromFile',
-    'LoadROCKAnnotations', 'PackClsInputs', 'PackDCTClsInputs',
-    'PackDCTInputs', 'PackROCKDCTInputs', 'PackROCKInputs', 'ROCKAuxTargets',
+    'DCTPhotoMetricDistortion', 'DCTTestInput', 'JPEGToDCT',
+    'JPEGToDCTUpscaled', 'LazyExpand', 'LazyMinIoURandomCrop',
+    'LazyRandomFlip', 'LazyResize', 'LoadDCTFromFile', 'LoadROCKAnnotations',
+    'MaterializeImage', 'PackClsInputs', 'PackDCTClsInputs', 'PackDCTInputs',
+    'PackROCKDCTInputs', 'PackROCKInputs', 'ROCKAuxTargets',
     'ROCKColorJitter', 'ROCKRandomCrop', 'ROCKRandomFlip', 'ResizeShortEdge'
 ]

@@ -19,7 +19,12 @@ def pack_coefficients(results: dict) -> dict:
     (the planes' own layout, e.g. '4:2:2') and ``geometry`` (a
     :class:`dct_codec.geometry.Geometry`): the planes are then the file's
     own grids, and the data preprocessor materialises the network's input
-    from them on its device. Other samples have None there."""
+    from them on its device. Other samples have None there.
+
+    ``photometric`` carries a :class:`dct_codec.photometric.
+    PhotometricParams` draw (``DCTPhotoMetricDistortion``), applied by the
+    materialiser, so only a sample with a ``geometry`` may have one; None
+    otherwise."""
     missing = [f'dct_{c}' for c in DCT_COMPONENTS if f'dct_{c}' not in results]
     if missing:
         raise KeyError(
@@ -33,11 +38,19 @@ def pack_coefficients(results: dict) -> dict:
     # Every sample has the same keys (None when already materialised), so
     # that a batch may mix both kinds.
     quant = results.get('dct_quant')
+    photometric = results.get('photometric')
+    if photometric is not None and results.get('geometry') is None:
+        raise ValueError(
+            f"{results.get('img_path', 'this sample')} has photometric "
+            'parameters but no geometry: only samples materialised by the '
+            'data preprocessor get them applied (load with '
+            'LoadDCTFromFile(lazy=True))')
     packed.update(
         quant=None if quant is None else torch.from_numpy(
             quant.astype('int32')),
         subsampling=results.get('dct_subsampling'),
-        geometry=results.get('geometry'))
+        geometry=results.get('geometry'),
+        photometric=photometric)
     return packed
 
 

@@ -18,6 +18,8 @@ import numpy as np
 import torch
 
 from dct_codec.blockdct import BLOCK, dct_matrix
+from dct_codec.photometric import (PhotometricParams, apply_pixels,
+                                   linear_map)
 from dct_codec.quantize import ijg_tables
 from dct_codec.resample import PlanePlan, plan_planes
 
@@ -35,7 +37,10 @@ def materialize(sample: Dict,
     coefficients of the geometry's output as ``out_subsampling`` ('4:2:0'
     or '4:4:4') chroma grids, on the samples' device; with ``quality``,
     put back on the IJG quantisation lattice of that quality (libjpeg's
-    rounding), as if the output had been encoded and read."""
+    rounding), as if the output had been encoded and read. A sample with
+    ``photometric`` parameters (``DCTPhotoMetricDistortion``; None or
+    absent: none) gets them applied to the resampled output, before the
+    requantisation (:func:`apply_photometric`)."""
     device = sample['y'].device
     kron = _KRON.to(device=device, dtype=torch.float32)
     plans = plan_planes(sample['geometry'], sample['subsampling'],
@@ -48,6 +53,11 @@ def materialize(sample: Dict,
         table = None if quant is None or index >= len(quant) else \
             quant[index]
         out[component] = apply_plan(levels, table, plan, kron)
+    if sample.get('photometric') is not None:
+        out = apply_photometric(out, sample['photometric'], kron)
+        for component, plan in zip(COMPONENTS, plans):  # padding stays 0
+            out[component][:, plan.image_blocks[0]:] = 0
+            out[component][:, :, plan.image_blocks[1]:] = 0
     if quality is not None:
         tables = torch.from_numpy(ijg_tables(quality)).to(
             device=device, dtype=torch.float32).view(2, 64, 1, 1)
@@ -55,6 +65,31 @@ def materialize(sample: Dict,
             out[component] = requantize(out[component],
                                         tables[min(index, 1)])
     return out
+
+
+def apply_photometric(planes: Dict[str, torch.Tensor],
+                      params: PhotometricParams,
+                      kron: torch.Tensor) -> Dict[str, torch.Tensor]:
+    """The torch twin of :func:`dct_codec.photometric.apply_photometric` on
+    ``dict(y=, cb=, cr=)`` float32 ``(64, h, w)`` planes (4:2:0 or 4:4:4
+    grids): the same :func:`~dct_codec.photometric.apply_pixels` (with
+    ``xp=torch``) between a block IDCT and a block DCT when the map needs
+    pixels, else the same :func:`~dct_codec.photometric.linear_map` on the
+    coefficients."""
+    if params.needs_pixels:
+        pixels = apply_pixels(*(_idct(planes[c], kron) for c in COMPONENTS),
+                              params, xp=torch)
+        return {
+            c: _dct(plane.contiguous(), kron)
+            for c, plane in zip(COMPONENTS, pixels)
+        }
+    a, b, chroma = linear_map(params)
+    y = planes['y'] * a
+    y[0] += BLOCK * b
+    cb, cr = planes['cb'], planes['cr']
+    return dict(y=y,
+                cb=float(chroma[0, 0]) * cb + float(chroma[0, 1]) * cr,
+                cr=float(chroma[1, 0]) * cb + float(chroma[1, 1]) * cr)
 
 
 def requantize(coeffs: torch.Tensor, table: torch.Tensor) -> torch.Tensor:
