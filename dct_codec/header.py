@@ -87,6 +87,17 @@ def resolve_max_pixels(max_pixels: Optional[int] = None) -> int:
     return int(max_pixels)
 
 
+def check_data_size(header: 'JPEGHeader', size: int, name: str) -> None:
+    """Huffman coding spends at least a bit on every block's DC: fewer bits
+    than declared blocks cannot hold the frame (the C core's check, for the
+    jpeg2dct backend)."""
+    if not header.arithmetic and size * 8 < header.num_blocks:
+        raise JPEGReadError(
+            name, f'truncated: {size} bytes cannot code the '
+            f'{header.num_blocks} blocks of a {header.width}x'
+            f'{header.height} frame (at least one bit each)', 'truncated')
+
+
 def check_pixel_limit(width: int, height: int, max_pixels: int,
                       name: str) -> None:
     """Raise for a declared size over ``max_pixels`` (0: no limit)."""
@@ -153,6 +164,18 @@ class JPEGHeader:
     # Each component's quantisation table, 64 values in natural (raster)
     # order, as last defined before the end of the file (None if missing).
     quant_tables: Tuple[Optional[Tuple[int, ...]], ...] = ()
+    # Arithmetic (not Huffman) entropy coding (SOF9-SOF15).
+    arithmetic: bool = False
+
+    @property
+    def num_blocks(self) -> int:
+        """The 8x8 blocks of all components that the frame declares."""
+        h_max = max(h for _, h, _ in self.components)
+        v_max = max(v for _, _, v in self.components)
+        return sum(
+            -(-(-(-self.width * h // h_max)) // 8) *
+            -(-(-(-self.height * v // v_max)) // 8)
+            for _, h, v in self.components)
 
     @property
     def num_components(self) -> int:
@@ -236,6 +259,10 @@ def parse_jpeg_header(data: bytes, name: str = '<bytes>') -> JPEGHeader:
         pos += length
 
         if marker in _SOF:
+            if frame is not None:  # libjpeg decodes the first one
+                raise JPEGReadError(
+                    name, 'a second frame header (SOF) at byte '
+                    f'{pos - 2 - length}: corrupt')
             frame = _parse_frame(segment, marker, name)
         elif marker == 0xDB:
             tables.update(_parse_quant_tables(segment, name))
@@ -256,10 +283,10 @@ def parse_jpeg_header(data: bytes, name: str = '<bytes>') -> JPEGHeader:
 
     if frame is None or not seen_scan:
         raise JPEGReadError(name, 'no image: the file has no frame or scan')
-    height, width, components, progressive, table_ids = frame
+    height, width, components, progressive, table_ids, arithmetic = frame
     header = JPEGHeader(height, width, components, progressive,
                         adobe_transform,
-                        tuple(tables.get(t) for t in table_ids))
+                        tuple(tables.get(t) for t in table_ids), arithmetic)
     _check_colour_model(header, name)
     return header
 
@@ -287,7 +314,8 @@ def _parse_frame(segment: bytes, marker: int, name: str):
         (segment[6 + 3 * i], segment[7 + 3 * i] >> 4,
          segment[7 + 3 * i] & 0x0F) for i in range(count))
     table_ids = tuple(segment[8 + 3 * i] for i in range(count))
-    return height, width, components, marker in _PROGRESSIVE_SOF, table_ids
+    return (height, width, components, marker in _PROGRESSIVE_SOF,
+            table_ids, marker >= 0xC9)
 
 
 def _parse_quant_tables(segment: bytes, name: str) -> dict:

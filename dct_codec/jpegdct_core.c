@@ -19,9 +19,14 @@ static void on_error(j_common_ptr cinfo)
 {
     ErrorManager *err = (ErrorManager *)cinfo->err;
     int code = cinfo->err->msg_code;
-    (*cinfo->err->format_message)(cinfo, err->message);
+    char text[JMSG_LENGTH_MAX];
+    (*cinfo->err->format_message)(cinfo, text);
+    snprintf(err->message, sizeof(err->message), "libjpeg: %s", text);
     if (code == JERR_BAD_PRECISION)
         err->kind = KIND_PRECISION;
+    else if (code == JERR_SOF_UNSUPPORTED &&
+             (cinfo->err->msg_parm.i[0] & 0xF3) == 0xC3)
+        err->kind = KIND_LOSSLESS; /* SOF3, 7, 11, 15 */
     else if (code == JERR_IMAGE_TOO_BIG || code == JERR_OUT_OF_MEMORY)
         err->kind = KIND_TOO_LARGE;
     else
@@ -55,7 +60,9 @@ static void on_message(j_common_ptr cinfo, int level)
     if (cinfo->err->msg_code == JWRN_JPEG_EOF)
         err->truncated = 1;
     if (err->strict) {
-        (*cinfo->err->format_message)(cinfo, err->message);
+        char text[JMSG_LENGTH_MAX];
+        (*cinfo->err->format_message)(cinfo, text);
+        snprintf(err->message, sizeof(err->message), "libjpeg: %s", text);
         err->kind = err->truncated ? KIND_TRUNCATED : KIND_CORRUPT;
         longjmp(err->jump, 1);
     }
@@ -111,6 +118,39 @@ static int halving_factor(int chroma, int luma)
         return 0;
     chroma = 2 * chroma / luma;
     return chroma == 1 || chroma == 2 ? chroma : 0;
+}
+
+/* Huffman coding spends at least one bit on every block's DC, so data
+ * shorter than a bit per declared block cannot hold the frame: refuse it
+ * from the header in both modes, before libjpeg sizes anything (a lenient
+ * read would otherwise decode gigabytes of zero blocks from a few bytes).
+ * Arithmetic coding can spend less and is not checked. */
+static void check_data_size(j_decompress_ptr cinfo, unsigned long size)
+{
+    unsigned long long blocks = 0;
+    char message[MESSAGE_LENGTH];
+    int ci;
+    if (cinfo->arith_code)
+        return;
+    for (ci = 0; ci < cinfo->num_components; ci++) {
+        jpeg_component_info *comp = &cinfo->comp_info[ci];
+        unsigned long long w = ((unsigned long long)cinfo->image_width *
+                                    comp->h_samp_factor +
+                                cinfo->max_h_samp_factor - 1) /
+                               cinfo->max_h_samp_factor;
+        unsigned long long h = ((unsigned long long)cinfo->image_height *
+                                    comp->v_samp_factor +
+                                cinfo->max_v_samp_factor - 1) /
+                               cinfo->max_v_samp_factor;
+        blocks += ((w + 7) / 8) * ((h + 7) / 8);
+    }
+    if ((unsigned long long)size * 8 < blocks) {
+        snprintf(message, sizeof(message),
+                 "%lu bytes cannot code the %llu blocks of a %ux%u frame "
+                 "(at least one bit each)",
+                 size, blocks, cinfo->image_width, cinfo->image_height);
+        fail(cinfo, KIND_TRUNCATED, message);
+    }
 }
 
 /* The range rule (file comment) for `count` out-of-range values of
@@ -321,6 +361,7 @@ void run_job(Job *job)
         job->status = JOB_TOO_LARGE;
         return;
     }
+    check_data_size(&cinfo, job->size);
     if ((cinfo.jpeg_color_space != JCS_GRAYSCALE &&
          cinfo.jpeg_color_space != JCS_YCbCr) ||
         cinfo.num_components > MAX_PLANES) {
@@ -355,6 +396,11 @@ void run_job(Job *job)
                             job->factor_y[ci];
             job->cols[ci] = (job->cols[ci] + job->factor_x[ci] - 1) /
                             job->factor_x[ci];
+            job->grid_rows[ci] = job->rows[ci];
+            job->grid_cols[ci] = job->cols[ci];
+        } else if (cinfo.num_components == 1) {
+            /* A single-component scan has one-block MCUs whatever its
+             * sampling factors say. */
             job->grid_rows[ci] = job->rows[ci];
             job->grid_cols[ci] = job->cols[ci];
         } else {

@@ -36,6 +36,7 @@ enum {
 #define KIND_PRECISION "precision"
 #define KIND_RANGE "range"
 #define KIND_TOO_LARGE "too_large"
+#define KIND_LOSSLESS "lossless"
 
 typedef struct {
     struct jpeg_error_mgr pub;

@@ -189,7 +189,6 @@ def decode_error(name: str, message: str, kind: str, details: tuple,
             name, f'{subsampling_name(details)} {message} '
             f'(sampling factors {details}): read it with '
             "chroma='native'", 'layout')
-    if kind == 'range':  # ours, not libjpeg's
-        return JPEGReadError(name, message, kind)
+    # libjpeg's own messages come prefixed 'libjpeg: '; ours do not.
     prefix = 'truncated: ' if kind == 'truncated' else ''
-    return JPEGReadError(name, f'{prefix}libjpeg: {message}', kind)
+    return JPEGReadError(name, prefix + message, kind)

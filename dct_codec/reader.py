@@ -13,8 +13,8 @@ from typing import Optional, Union
 import numpy as np
 
 from . import native
-from .header import (JPEGReadError, check_pixel_limit, parse_jpeg_header,
-                     resolve_max_pixels)
+from .header import (JPEGReadError, check_data_size, check_pixel_limit,
+                     parse_jpeg_header, resolve_max_pixels)
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview]
 BACKENDS = ('auto', 'native', 'jpeg2dct')
@@ -149,6 +149,7 @@ def _read_with_jpeg2dct(data: bytes, name: str, align: bool,
                         max_pixels: int) -> DCTCoefficients:
     header = parse_jpeg_header(data, name)
     check_pixel_limit(header.width, header.height, max_pixels, name)
+    check_data_size(header, len(data), name)
     try:
         from jpeg2dct.numpy import loads
     except ImportError:

@@ -25,13 +25,14 @@ def converted(tmp_path_factory):
     return syn.convert_nyuv2(tmp_path_factory.mktemp('nyuv2_dct'))
 
 
-def dct_test_dataset(out, protocol='reencode', **options):
+def dct_test_dataset(out, protocol='reencode', requantize=True, **options):
     cfg = Config.fromfile(REPO / DCT_DATASET)
     dataset = cfg.test_dataloader.dataset
     first = dataset.pipeline[0]
     assert first.type == 'DCTTestInput'
     # The synthetic images' own size: the resize is the identity.
-    first.update(scale=(syn.WIDTH, syn.HEIGHT), protocol=protocol)
+    first.update(scale=(syn.WIDTH, syn.HEIGHT), protocol=protocol,
+                 requantize=requantize)
     dataset.update(data_root=f'{out}/', **options)
     return DATASETS.build(dataset)
 
@@ -87,7 +88,8 @@ def test_resample_protocol_reads_the_jpeg_copies(converted):
 
     from dct_mmdet.registry import MODELS
     cfg = Config.fromfile(REPO / DCT_DATASET)
-    test = dct_test_dataset(converted, 'resample', image_format='jpg')
+    test = dct_test_dataset(converted, 'resample', requantize=False,
+                            image_format='jpg')
     preprocessor = MODELS.build(dict(type='DCTDataPreprocessor'))
     for index in range(len(test)):
         sample = test[index]

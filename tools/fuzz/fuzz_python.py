@@ -73,9 +73,6 @@ DEFAULT_CORPUS = REPO / 'tests' / 'data' / 'fuzz_regressions'
 # under known/ and reported, but do not fail the run. Remove an entry when
 # its bug is fixed.
 KNOWN = {
-    r'native-420-(strict|lenient):layout:(chroma not on the 4:2:0 grid|'
-    r'luma not twice the 4:2:0 chroma grid)$': 'gray_sampling_4x1.jpg',
-    r'jpeg2dct:pixel-limit-bypassed$': 'jpeg2dct_first_sof_bomb.jpg',
     # jpeg2dct (third-party) leaks ~6 KB on each read that libjpeg fails,
     # e.g. 1000 reads of dht_bad_counts.jpg: not a single-file reproducer.
     r'memory:rss-growth-jpeg2dct$': 'dht_bad_counts.jpg (read 1000 times)',

@@ -129,7 +129,8 @@ static int known_kind(const char *kind)
             strcmp(kind, KIND_TRUNCATED) == 0 ||
             strcmp(kind, KIND_PRECISION) == 0 ||
             strcmp(kind, KIND_RANGE) == 0 ||
-            strcmp(kind, KIND_TOO_LARGE) == 0);
+            strcmp(kind, KIND_TOO_LARGE) == 0 ||
+            strcmp(kind, KIND_LOSSLESS) == 0);
 }
 
 static int round_up(int value, int multiple)
@@ -157,10 +158,10 @@ static void count_outcome(const Job *job)
 {
     static const char *const kinds[] = {KIND_CORRUPT, KIND_TRUNCATED,
                                         KIND_PRECISION, KIND_RANGE,
-                                        KIND_TOO_LARGE};
+                                        KIND_TOO_LARGE, KIND_LOSSLESS};
     unsigned layout = (unsigned)job->num_components, ci, kind = 0;
     if (job->status == JOB_ERROR)
-        for (ci = 0; ci < 5; ci++)
+        for (ci = 0; ci < 6; ci++)
             if (job->err.kind == kinds[ci])
                 kind = ci + 1;
     for (ci = 0; ci < MAX_PLANES && ci < (unsigned)job->num_components; ci++)
@@ -251,14 +252,15 @@ static void check_layout(const Job *job)
         if (fy == 2 || fx == 2) {
             CHECK(job->grid_rows[ci] == job->rows[ci]);
             CHECK(job->grid_cols[ci] == job->cols[ci]);
-        } else if (ci == 0 && job->even_luma) {
-            CHECK(job->grid_rows[ci] ==
-                  round_up(round_up(in_rows, job->v_samp[ci]), 2));
-            CHECK(job->grid_cols[ci] ==
-                  round_up(round_up(in_cols, job->h_samp[ci]), 2));
         } else {
-            CHECK(job->grid_rows[ci] == round_up(in_rows, job->v_samp[ci]));
-            CHECK(job->grid_cols[ci] == round_up(in_cols, job->h_samp[ci]));
+            /* One-block MCUs in a single-component scan. */
+            int mcu_v = job->num_components == 1 ? 1 : job->v_samp[ci];
+            int mcu_h = job->num_components == 1 ? 1 : job->h_samp[ci];
+            int even = ci == 0 && job->even_luma ? 2 : 1;
+            CHECK(job->grid_rows[ci] ==
+                  round_up(round_up(in_rows, mcu_v), even));
+            CHECK(job->grid_cols[ci] ==
+                  round_up(round_up(in_cols, mcu_h), even));
         }
         CHECK(job->offset[ci] == offset);
         offset +=

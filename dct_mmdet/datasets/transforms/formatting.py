@@ -50,7 +50,8 @@ def pack_coefficients(results: dict) -> dict:
             quant.astype('int32')),
         subsampling=results.get('dct_subsampling'),
         geometry=results.get('geometry'),
-        photometric=photometric)
+        photometric=photometric,
+        requantize=results.get('dct_requantize'))
     return packed
 
 

@@ -348,7 +348,7 @@ class DCTTestInput(SkipUnreadable, BaseTransform):
     - dct_y, dct_cb, dct_cr, dct_grayscale
     - img_shape, ori_shape, scale_factor
     - geometry, dct_subsampling, dct_quant ('resample'; 'direct' for
-      EXIF-turned files that need it)
+      EXIF-turned files that need it), dct_requantize ('resample')
 
     Args:
         protocol (str): 'reencode', 'direct' or 'resample'.
@@ -363,6 +363,13 @@ class DCTTestInput(SkipUnreadable, BaseTransform):
         on_error (str): 'raise' or 'skip' (see :class:`SkipUnreadable`).
         max_pixels (int, optional): the pixel limit, as for
             :class:`LoadDCTFromFile`.
+        requantize (bool): 'resample' only: put the resampled coefficients
+            back on the quantisation lattice of ``quality`` (IJG tables,
+            libjpeg's rounding; on the device), as 'reencode' inputs are.
+            Models trained on re-encoded inputs need it: channels that
+            quantisation always zeroes in training get tiny non-zero values
+            otherwise, which their input normalisation blows up (toy model:
+            bbox mAP 0.004 without, see README).
     """
 
     PROTOCOLS = ('reencode', 'direct', 'resample')
@@ -377,12 +384,14 @@ class DCTTestInput(SkipUnreadable, BaseTransform):
                  backend_args: Optional[dict] = None,
                  chroma: str = '420',
                  on_error: str = 'raise',
-                 max_pixels: Optional[int] = None):
+                 max_pixels: Optional[int] = None,
+                 requantize: bool = True):
         if protocol not in self.PROTOCOLS:
             raise ValueError(f'protocol must be one of {self.PROTOCOLS}, '
                              f'got {protocol!r}')
         self.protocol = protocol
         self.backend_args = backend_args
+        self.requantize = requantize
         self._set_on_error(on_error)
         self.read_original = LoadDCTFromFile(
             backend, backend_args, chroma, max_pixels=max_pixels)
@@ -417,6 +426,8 @@ class DCTTestInput(SkipUnreadable, BaseTransform):
             out_w, out_h = self.resize.scale
         results['geometry'] = results['geometry'].then(
             resize((height, width), (out_h, out_w)))
+        if self.requantize:
+            results['dct_requantize'] = self.reencode.quality
         results['img_shape'] = (out_h, out_w)
         results['scale_factor'] = (out_w / width, out_h / height)
         return results

@@ -58,6 +58,7 @@ def materialize(sample: Dict,
         for component, plan in zip(COMPONENTS, plans):  # padding stays 0
             out[component][:, plan.image_blocks[0]:] = 0
             out[component][:, :, plan.image_blocks[1]:] = 0
+    quality = sample.get('requantize') or quality  # the sample's own first
     if quality is not None:
         tables = torch.from_numpy(ijg_tables(quality)).to(
             device=device, dtype=torch.float32).view(2, 64, 1, 1)
