@@ -212,7 +212,8 @@ def test_itsc_classifier_reads_444_chroma_and_trains(class_folders):
         dict(cfg.train_dataloader.dataset, data_root=str(class_folders)))
     samples = [dataset[i] for i in (0, 5)]
     for sample in samples:
-        assert {k: tuple(v.shape) for k, v in sample['inputs'].items()} == \
+        assert {k: tuple(sample['inputs'][k].shape)
+                for k in ('y', 'cb', 'cr')} == \
             dict(y=(64, 28, 28), cb=(64, 28, 28), cr=(64, 28, 28))
     model = MODELS.build(cfg.model)
     model.init_weights()
