@@ -89,4 +89,4 @@ def test_image_demo_draws_every_jpeg_of_a_folder(trained, toy_root, tmp_path):
     log = run_tool('demo/image_demo.py', CONFIG, work_dir / 'epoch_1.pth',
                    folder, '--out-dir', out_dir, '--cfg-options',
                    *MODEL_OPTIONS, succeeds=False)
-    assert f'failed to load image: {broken}' in log
+    assert f'{broken}: truncated' in log
