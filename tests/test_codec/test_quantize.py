@@ -66,8 +66,8 @@ def test_preprocessor_puts_resampled_inputs_on_the_lattice():
     coeffs = NativeReader().read(jpeg_bytes(120, 90, quality=90),
                                  chroma='native', dequantize=False,
                                  align=False)
-    sample = {c: torch.from_numpy(np.ascontiguousarray(
-        getattr(coeffs, c))).permute(2, 0, 1) for c in ('y', 'cb', 'cr')}
+    sample = {c: torch.from_numpy(np.ascontiguousarray(getattr(coeffs, c)))
+              for c in ('y', 'cb', 'cr')}
     sample.update(quant=torch.from_numpy(coeffs.quant_tables.astype('int32')),
                   subsampling=coeffs.subsampling,
                   geometry=resize((120, 90), (64, 64)))

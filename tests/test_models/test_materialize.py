@@ -21,8 +21,8 @@ def levels_sample(data, geometry_of):
     coeffs = NativeReader().read(data, chroma='native', dequantize=False,
                                  align=False)
     geometry = geometry_of(coeffs.height, coeffs.width)
-    sample = {c: torch.from_numpy(np.ascontiguousarray(
-        getattr(coeffs, c))).permute(2, 0, 1) for c in ('y', 'cb', 'cr')}
+    sample = {c: torch.from_numpy(np.ascontiguousarray(getattr(coeffs, c)))
+              for c in ('y', 'cb', 'cr')}
     sample.update(quant=torch.from_numpy(coeffs.quant_tables.astype('int32')),
                   subsampling=coeffs.subsampling, geometry=geometry)
     return coeffs, sample
@@ -76,7 +76,7 @@ def test_dequantised_planes_and_one_pixel():
     data = jpeg_bytes(1, 1, quality=90)
     coeffs = read_dct(data)
     geometry = resize((1, 1), (9, 17))
-    sample = {c: torch.from_numpy(getattr(coeffs, c)).permute(2, 0, 1)
+    sample = {c: torch.from_numpy(getattr(coeffs, c))
               for c in ('y', 'cb', 'cr')}
     sample.update(quant=None, subsampling='4:2:0', geometry=geometry)
     ours = materialize(sample)
@@ -92,8 +92,8 @@ def test_dequantisation_saturates_like_the_reader():
     """Levels whose product leaves int16 are saturated, the reader's
     range rule, before the transform."""
     geometry = resize((8, 8), (8, 8))
-    levels = torch.zeros(64, 1, 1, dtype=torch.int16)
-    levels[0] = 1000
+    levels = torch.zeros(1, 1, 64, dtype=torch.int16)
+    levels[..., 0] = 1000
     sample = dict(y=levels, cb=levels, cr=levels, subsampling='4:4:4',
                   geometry=geometry,
                   quant=torch.full((3, 64), 255, dtype=torch.int32))

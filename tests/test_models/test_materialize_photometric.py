@@ -41,8 +41,8 @@ def levels_sample(data, out_size):
     coeffs = NativeReader().read(data, chroma='native', dequantize=False,
                                  align=False)
     geometry = resize((coeffs.height, coeffs.width), out_size)
-    sample = {c: torch.from_numpy(np.ascontiguousarray(
-        getattr(coeffs, c))).permute(2, 0, 1) for c in ('y', 'cb', 'cr')}
+    sample = {c: torch.from_numpy(np.ascontiguousarray(getattr(coeffs, c)))
+              for c in ('y', 'cb', 'cr')}
     sample.update(quant=torch.from_numpy(coeffs.quant_tables.astype('int32')),
                   subsampling=coeffs.subsampling, geometry=geometry)
     return coeffs, sample

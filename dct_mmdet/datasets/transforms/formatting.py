@@ -1,3 +1,4 @@
+import numpy as np
 import torch
 from mmcv.transforms import BaseTransform
 from mmdet.datasets.transforms import PackDetInputs
@@ -9,17 +10,22 @@ DCT_COMPONENTS = ('y', 'cb', 'cr')
 
 
 def pack_coefficients(results: dict) -> dict:
-    """``dct_y/cb/cr`` -> ``dict(y=, cb=, cr=)`` of ``(64, h, w)`` int16
-    tensors (copies, so the results' arrays can be reused).
+    """``dct_y/cb/cr`` -> ``dict(y=, cb=, cr=)`` of int16 tensors (copies,
+    so the results' arrays can be reused): ``(64, h, w)``, the network's
+    layout.
 
     A sample that still has to be resampled (``geometry``, set by
-    ``DCTTestInput(protocol='resample')`` and for EXIF-turned files)
-    carries ``quant`` (``(components, 64)`` int32 quantisation tables in
-    natural order, or None when the planes are dequantised), ``subsampling``
-    (the planes' own layout, e.g. '4:2:2') and ``geometry`` (a
-    :class:`dct_codec.geometry.Geometry`): the planes are then the file's
-    own grids, and the data preprocessor materialises the network's input
-    from them on its device. Other samples have None there.
+    ``DCTTestInput(protocol='resample')``, ``LoadDCTFromFile(lazy=True)``
+    and for EXIF-turned files) carries ``quant`` (``(components, 64)``
+    int32 quantisation tables in natural order, or None when the planes are
+    dequantised), ``subsampling`` (the planes' own layout, e.g. '4:2:2')
+    and ``geometry`` (a :class:`dct_codec.geometry.Geometry`): the planes
+    are then the file's own grids in the reader's ``(h, w, 64)`` block
+    layout (a plain copy: transposing ~0.5 MB of int16 would cost the
+    worker about as much as reading the file; the materialiser's block
+    IDCT wants rows of 64 anyway), and the data preprocessor materialises
+    the network's ``(64, h, w)`` input from them on its device. Other
+    samples have None there.
 
     ``photometric`` carries a :class:`dct_codec.photometric.
     PhotometricParams` draw (``DCTPhotoMetricDistortion``), applied by the
@@ -31,15 +37,23 @@ def pack_coefficients(results: dict) -> dict:
             f"needs {missing} in the results of "
             f"{results.get('img_path', 'this sample')}: put LoadDCTFromFile "
             'or JPEGToDCT earlier in the pipeline')
-    packed = {
-        c: torch.from_numpy(results[f'dct_{c}']).permute(2, 0, 1).contiguous()
-        for c in DCT_COMPONENTS
-    }
+    geometry = results.get('geometry')
+    if geometry is None:
+        packed = {
+            c: torch.from_numpy(results[f'dct_{c}']).permute(2, 0,
+                                                             1).contiguous()
+            for c in DCT_COMPONENTS
+        }
+    else:
+        packed = {
+            c: torch.from_numpy(np.array(results[f'dct_{c}'], order='C'))
+            for c in DCT_COMPONENTS
+        }
     # Every sample has the same keys (None when already materialised), so
     # that a batch may mix both kinds.
     quant = results.get('dct_quant')
     photometric = results.get('photometric')
-    if photometric is not None and results.get('geometry') is None:
+    if photometric is not None and geometry is None:
         raise ValueError(
             f"{results.get('img_path', 'this sample')} has photometric "
             'parameters but no geometry: only samples materialised by the '
@@ -49,7 +63,7 @@ def pack_coefficients(results: dict) -> dict:
         quant=None if quant is None else torch.from_numpy(
             quant.astype('int32')),
         subsampling=results.get('dct_subsampling'),
-        geometry=results.get('geometry'),
+        geometry=geometry,
         photometric=photometric,
         requantize=results.get('dct_requantize'))
     return packed
@@ -58,7 +72,9 @@ def pack_coefficients(results: dict) -> dict:
 @TRANSFORMS.register_module()
 class PackDCTInputs(PackDetInputs):
     """Pack ``dct_y/cb/cr`` as ``inputs = dict(y=, cb=, cr=)``, each a
-    ``(64, h, w)`` int16 tensor, with the usual ``DetDataSample``.
+    ``(64, h, w)`` int16 tensor (``(h, w, 64)`` for samples still to be
+    resampled: see :func:`pack_coefficients`), with the usual
+    ``DetDataSample``.
 
     The coefficients stay int16 until the data preprocessor casts the
     batch, which keeps worker-to-main-process transfers small. The names of

@@ -30,7 +30,8 @@ class DCTDataPreprocessor(BaseDataPreprocessor):
     ``upscale``), as anchors and box coding expect.
 
     Samples that carry a ``geometry`` (``DCTTestInput(protocol=
-    'resample')``, EXIF-turned files; see ``pack_coefficients``) are first
+    'resample')``, ``LoadDCTFromFile(lazy=True)``, EXIF-turned files; their
+    planes are ``(h, w, 64)`` blocks: see ``pack_coefficients``) are first
     materialised here, on the model's device: their quantised levels are
     dequantised and resampled through the geometry onto the grids this
     preprocessor reads (:mod:`.materialize`).

@@ -30,8 +30,9 @@ _KRON = torch.from_numpy(np.kron(dct_matrix(), dct_matrix()))
 def materialize(sample: Dict,
                 out_subsampling: str = '4:2:0',
                 quality: Optional[int] = None) -> Dict[str, torch.Tensor]:
-    """``sample``: ``dict(y=, cb=, cr=)`` int16 ``(64, h, w)`` level (or
-    coefficient) tensors at the file's own sampling, ``quant`` (``(3, 64)``
+    """``sample``: ``dict(y=, cb=, cr=)`` int16 ``(h, w, 64)`` level (or
+    coefficient) tensors at the file's own sampling, in the reader's block
+    layout, ``quant`` (``(3, 64)``
     tables, or None when the planes are dequantised), ``subsampling`` and
     ``geometry``. Returns ``dict(y=, cb=, cr=)`` float32 ``(64, h, w)``
     coefficients of the geometry's output as ``out_subsampling`` ('4:2:0'
@@ -102,7 +103,7 @@ def requantize(coeffs: torch.Tensor, table: torch.Tensor) -> torch.Tensor:
 
 def apply_plan(levels: Optional[torch.Tensor], table: Optional[torch.Tensor],
                plan: PlanePlan, kron: torch.Tensor) -> torch.Tensor:
-    """One plane: ``levels`` ``(64, h, w)`` (None: a zero plane) -> float32
+    """One plane: ``levels`` ``(h, w, 64)`` (None: a zero plane) -> float32
     ``(64, R, C)`` output coefficients."""
     device = kron.device
     out_h, out_w = (BLOCK * n for n in plan.out_blocks)
@@ -112,11 +113,10 @@ def apply_plan(levels: Optional[torch.Tensor], table: Optional[torch.Tensor],
         out = torch.zeros(out_h, out_w, device=device)
     else:
         rows, cols = plan.blocks
-        coeffs = levels[:, rows, cols].to(device=device, dtype=torch.float32)
+        blocks = levels[rows, cols].to(device=device, dtype=torch.float32)
         if table is not None:  # the reader's range rule: saturate to int16
-            coeffs = (coeffs * table.to(device).float().view(64, 1, 1)
-                      ).clamp_(-32768, 32767)
-        region = _idct(coeffs, kron)
+            blocks = (blocks * table.to(device).float()).clamp_(-32768, 32767)
+        region = _idct_blocks(blocks, kron)
         if plan.transposed:
             region = region.t()
         out = (region.index_select(0, row_index[:, 0]) * row_weight[:, :1] +
@@ -140,8 +140,13 @@ def _taps(taps, device):
 
 def _idct(coeffs: torch.Tensor, kron: torch.Tensor) -> torch.Tensor:
     """``(64, r, c)`` -> ``(8 r, 8 c)`` pixels (level-shifted)."""
-    _, rows, cols = coeffs.shape
-    pixels = coeffs.reshape(64, -1).t() @ kron
+    return _idct_blocks(coeffs.permute(1, 2, 0), kron)
+
+
+def _idct_blocks(blocks: torch.Tensor, kron: torch.Tensor) -> torch.Tensor:
+    """``(r, c, 64)`` -> ``(8 r, 8 c)`` pixels (level-shifted)."""
+    rows, cols, _ = blocks.shape
+    pixels = blocks.reshape(-1, 64) @ kron
     return pixels.view(rows, cols, BLOCK, BLOCK).permute(0, 2, 1, 3).reshape(
         rows * BLOCK, cols * BLOCK)
 
