@@ -87,6 +87,9 @@ def run_tool(*args, timeout=600, succeeds=True):
 
 
 TOY_CONFIG = 'configs/ssd_dct/ssd300_dct-lcrfa-thinner-w025_1xb8-24e_toy.py'
+# The same model and schedule trained without decoding (compressed domain).
+CDAUG_TOY_CONFIG = \
+    'configs/ssd_dct/ssd300_dct-lcrfa-thinner-w025_1xb8-24e-cdaug_toy.py'
 # An eighth-width model keeps each CLI run to seconds.
 MODEL_OPTIONS = [
     'model.backbone.widen_factor=0.125', 'model.neck.in_channels=[48,256]',

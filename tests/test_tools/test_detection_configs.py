@@ -10,14 +10,24 @@ from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 from PIL import Image
 
-from conftest import REPO, smooth_image
+from conftest import CDAUG_TOY_CONFIG, REPO, smooth_image
 from dct_mmdet.registry import DATASETS, METRICS, MODELS, TASK_UTILS
 from dct_mmdet.utils import register_all_modules
 
 register_all_modules()
 
-DETECTION_CONFIGS = sorted((REPO / 'configs/ssd_dct').glob('ssd300_*_8xb8-*.py'))
 ALL_CONFIGS = sorted((REPO / 'configs/ssd_dct').glob('*.py'))
+# Augmentation siblings (`<parent schedule>-cdaug_` / `-lazyaug_`): the
+# parent with the compressed-domain (DCT) or lazy (RGB) SSD augmentation.
+LAZY_SIBLINGS = {
+    path: path.with_name(
+        path.name.replace('-cdaug_', '_').replace('-lazyaug_', '_'))
+    for path in ALL_CONFIGS
+    if '-cdaug_' in path.name or '-lazyaug_' in path.name
+}
+DETECTION_CONFIGS = sorted(
+    p for p in (REPO / 'configs/ssd_dct').glob('ssd300_*_8xb8-*.py')
+    if p not in LAZY_SIBLINGS)
 # Test-set siblings (`<parent>_<test set>.py`): the parent's model and
 # training, another test set. Each is tested with its parent's trained model.
 SIBLINGS = {
@@ -26,6 +36,20 @@ SIBLINGS = {
     if path.with_name(path.stem.rsplit('_', 1)[0] + '.py').is_file()
 }
 TRAINED_CONFIGS = [p for p in DETECTION_CONFIGS if p not in SIBLINGS]
+# One augmentation sibling per dataset base and input layout trains here
+# (the others differ from these only in their parent's model:
+# test_lazy_sibling_changes_only_the_train_pipeline; the toy one trains and
+# resumes through tools/train.py in test_scale_out.py).
+LAZY_TRAINED = [
+    REPO / 'configs/ssd_dct' / f'{stem}.py' for stem in (
+        'ssd300_dct-lcrfa-thinner_8xb8-120e-cdaug_voc0712',
+        'ssd300_dct-itsc-vgg_8xb8-120e-cdaug_voc07',  # 4:4:4 input
+        'ssd300_dct-lcrfa-y_8xb8-120e-cdaug_coco',
+        'ssd300_dct-insa-custom_8xb8-120e-cdaug_voc0712-train',
+        'ssd300_r50_8xb8-120e-lazyaug_voc07',
+        'ssd300_vgg16_8xb8-120e-lazyaug_coco',
+    )
+]
 INSA_CONFIGS = [p for p in DETECTION_CONFIGS if '_dct-insa-' in p.stem]
 VOC_OBJECT = """<object><name>{name}</name><difficult>0</difficult>
 <bndbox><xmin>{box[0]}</xmin><ymin>{box[1]}</ymin><xmax>{box[2]}</xmax>
@@ -91,7 +115,8 @@ def point_at_data(cfg: Config, voc_root: Path, toy_root: Path) -> None:
         toy, ann_file='annotations/val.json', data_prefix=dict(img='val/'))
 
 
-@pytest.mark.parametrize('path', TRAINED_CONFIGS, ids=lambda p: p.stem)
+@pytest.mark.parametrize('path', TRAINED_CONFIGS + LAZY_TRAINED,
+                         ids=lambda p: p.stem)
 def test_config_trains_one_iteration_and_predicts(path, voc_root, toy_root):
     """One training iteration, then a prediction on the config's first test
     image and on each of its test-set siblings' (same model and training,
@@ -440,3 +465,96 @@ def test_ssd300_prior_settings(path):
     assert head.bbox_coder.type == 'DeltaXYWHBBoxCoder'
     assert list(coder.means) == [0, 0, 0, 0]
     assert list(coder.stds) == [0.1, 0.1, 0.2, 0.2]
+
+
+def test_every_trained_ssd_config_has_an_augmentation_sibling():
+    """Every config that trains (not the test-set siblings) has a
+    compressed-domain (DCT) or lazy (RGB) augmentation sibling."""
+    parents = set(LAZY_SIBLINGS.values())
+    trained = [p for p in ALL_CONFIGS
+               if p not in LAZY_SIBLINGS and p not in SIBLINGS and
+               '_r50-rgb-' not in p.name]
+    assert sorted(p.name for p in trained if p not in parents) == []
+    for path in LAZY_TRAINED:
+        assert path in LAZY_SIBLINGS
+    assert REPO / CDAUG_TOY_CONFIG in LAZY_SIBLINGS
+
+
+def train_sets(cfg):
+    dataset = cfg.train_dataloader.dataset
+    while 'datasets' not in dataset and 'dataset' in dataset:
+        dataset = dataset.dataset
+    return dataset.get('datasets', [dataset])
+
+
+@pytest.mark.parametrize('sibling', list(LAZY_SIBLINGS),
+                         ids=lambda p: p.stem)
+def test_lazy_sibling_changes_only_the_train_pipeline(sibling):
+    """An augmentation sibling is its parent (model, schedule, test
+    pipeline, image lists) with the lazy train pipeline of its
+    representation in every train set, and (DCT) a data preprocessor that
+    re-quantises the resampled input at the re-encode quality."""
+    child_cfg = Config.fromfile(sibling)
+    parent_cfg = Config.fromfile(LAZY_SIBLINGS[sibling])
+    child_sets, parent_sets = train_sets(child_cfg), train_sets(parent_cfg)
+    dct = '-cdaug_' in sibling.name
+    toy = sibling.stem.endswith('_toy')
+    expected = child_cfg.cdaug_train_pipeline if dct else \
+        child_cfg.rgb_lazy_train_pipeline
+    assert len(child_sets) == len(parent_sets)
+    for child, parent in zip(child_sets, parent_sets):
+        assert child.pipeline == expected
+        assert dict(child, pipeline=None) == dict(parent, pipeline=None)
+        types = [t.type for t in parent.pipeline]
+        lazy_types = [t.type for t in child.pipeline]
+        # The same geometric draws, in the same order, with the same args.
+        geometric = ('Expand', 'MinIoURandomCrop', 'Resize', 'RandomFlip')
+        assert [t for t in types if t in geometric] == \
+            [t[4:] for t in lazy_types if t.startswith('Lazy')]
+        for step in parent.pipeline:
+            if step.type in geometric:
+                [lazy] = [t for t in child.pipeline
+                          if t.type == f'Lazy{step.type}']
+                assert dict(lazy, type=None) == dict(step, type=None)
+        if not toy:
+            photometric = 'DCTPhotoMetricDistortion' if dct else \
+                'PhotoMetricDistortion'
+            [ours] = [t for t in child.pipeline if t.type == photometric]
+            [theirs] = [t for t in parent.pipeline
+                        if t.type == 'PhotoMetricDistortion']
+            assert dict(ours, type=None) == dict(theirs, type=None)
+    child, parent = child_cfg.to_dict(), parent_cfg.to_dict()
+    for cfg in (child, parent):
+        cfg.pop('train_dataloader')
+        for key in [k for k in cfg if k.endswith('_lazy')]:
+            cfg.pop(key)
+    if dct:
+        quality = [t.quality for t in parent_sets[0].pipeline
+                   if t.type == 'JPEGToDCT']
+        assert child['model']['data_preprocessor'].pop('requantize') == \
+            quality[0] == 75
+    assert child == parent
+    assert child_cfg.train_dataloader == dict(
+        parent_cfg.train_dataloader,
+        dataset=child_cfg.train_dataloader.dataset)
+
+
+@pytest.mark.parametrize('sibling', LAZY_TRAINED, ids=lambda p: p.stem)
+def test_lazy_sibling_draws_the_parents_boxes(sibling, voc_root, toy_root):
+    """With one seed, the sibling's training samples carry exactly the
+    parent's boxes and labels (the same augmentation draws, bit for bit),
+    at the same network input size."""
+    samples = {}
+    for path in (sibling, LAZY_SIBLINGS[sibling]):
+        cfg = Config.fromfile(path)
+        point_at_data(cfg, voc_root, toy_root)
+        dataset = DATASETS.build(cfg.train_dataloader.dataset)
+        np.random.seed(1)
+        samples[path] = [dataset[i]['data_samples'] for i in range(6)]
+    for ours, theirs in zip(*samples.values()):
+        assert torch.equal(ours.gt_instances.bboxes.tensor,
+                           theirs.gt_instances.bboxes.tensor)
+        assert torch.equal(ours.gt_instances.labels,
+                           theirs.gt_instances.labels)
+        assert ours.img_shape == theirs.img_shape == (300, 300)
+        assert ours.flip == theirs.flip

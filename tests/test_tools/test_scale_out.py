@@ -16,7 +16,7 @@ import yaml
 from mmengine.config import Config
 from mmengine.runner.checkpoint import CheckpointLoader
 
-from conftest import REPO, TOY_CONFIG as CONFIG
+from conftest import CDAUG_TOY_CONFIG, REPO, TOY_CONFIG as CONFIG
 from conftest import run_tool, toy_options as options
 from dct_mmdet.registry import MODELS
 from dct_mmdet.utils import register_all_modules
@@ -65,17 +65,21 @@ def test_two_process_gloo_training_evaluates_like_one_process(
     assert metric(single) == distributed
 
 
+@pytest.mark.parametrize('config', [CONFIG, CDAUG_TOY_CONFIG],
+                         ids=['published', 'cdaug'])
 def test_resume_continues_exactly_like_an_uninterrupted_run(
-        toy_root, tmp_path):
+        config, toy_root, tmp_path):
+    """Also with the compressed-domain pipeline: its lazy flips are drawn
+    in the (re-seeded) workers, the materialisation in the main process."""
     exact = [
         'default_hooks.logger.interval=1', 'train_dataloader.num_workers=1',
         'train_cfg.val_interval=10'
     ]
-    straight = run_tool('tools/train.py', CONFIG, '--work-dir',
+    straight = run_tool('tools/train.py', config, '--work-dir',
                         tmp_path / 'straight', *options(toy_root, 2), *exact)
-    run_tool('tools/train.py', CONFIG, '--work-dir', tmp_path / 'cut',
+    run_tool('tools/train.py', config, '--work-dir', tmp_path / 'cut',
              *options(toy_root, 1), *exact)
-    resumed = run_tool('tools/train.py', CONFIG, '--work-dir',
+    resumed = run_tool('tools/train.py', config, '--work-dir',
                        tmp_path / 'cut', '--resume', *options(toy_root, 2),
                        *exact)
     expected = step_losses(straight, 2)

@@ -12,6 +12,8 @@ coco_train = dict(
     filter_cfg=dict(filter_empty_gt=True, min_size=32),
     pipeline=_base_.train_pipeline,
     backend_args=_base_.backend_args)
+# The train set through the compressed-domain augmentation (*-cdaug_*).
+coco_train_lazy = dict(coco_train, pipeline=_base_.cdaug_train_pipeline)
 coco_val = dict(
     type=dataset_type,
     data_root=data_root,

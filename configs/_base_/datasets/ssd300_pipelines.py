@@ -1,13 +1,16 @@
 # SSD300 data pipelines shared by the VOC and COCO bases: MMDetection's SSD
 # augmentation in pixels, then (DCT) an in-memory JPEG re-encode at quality
 # 75, 4:2:0, read as DCT -- the published protocol -- or (RGB baselines)
-# the image itself.
+# the image itself. cdaug_train_pipeline and rgb_lazy_train_pipeline draw
+# the same augmentation without decoding (DCT: the file's own coefficients,
+# resampled on the model's device) or with one warp of the decoded image (RGB).
 input_size = 300
 backend_args = None
 
-pixel_train_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
-    dict(type='LoadAnnotations', with_bbox=True),
+# MMDetection's SSD300 augmentation: its geometric steps (in pixels, or as
+# the Lazy* counterparts that draw the same and move no pixel) and its
+# photometric distortion.
+ssd_geometry = [
     dict(
         type='Expand',
         mean=[123.675, 116.28, 103.53],
@@ -18,13 +21,22 @@ pixel_train_pipeline = [
         min_ious=(0.1, 0.3, 0.5, 0.7, 0.9),
         min_crop_size=0.3),
     dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
-    dict(type='RandomFlip', prob=0.5),
-    dict(
-        type='PhotoMetricDistortion',
-        brightness_delta=32,
-        contrast_range=(0.5, 1.5),
-        saturation_range=(0.5, 1.5),
-        hue_delta=18)
+    dict(type='RandomFlip', prob=0.5)
+]
+lazy_ssd_geometry = [
+    dict(step, type='Lazy' + step['type']) for step in ssd_geometry
+]
+photometric = dict(
+    brightness_delta=32,
+    contrast_range=(0.5, 1.5),
+    saturation_range=(0.5, 1.5),
+    hue_delta=18)
+
+pixel_train_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='LoadAnnotations', with_bbox=True),
+    *ssd_geometry,
+    dict(type='PhotoMetricDistortion', **photometric)
 ]
 test_meta_keys = ('img_id', 'img_path', 'ori_shape', 'img_shape',
                   'scale_factor')
@@ -51,6 +63,32 @@ test_pipeline = [
 ]
 
 rgb_train_pipeline = pixel_train_pipeline + [dict(type='PackDetInputs')]
+
+# The compressed-domain SSD augmentation (cdaug): the same random draws and
+# bit-identical boxes as pixel_train_pipeline, but no pixel is decoded:
+# the file's own quantised levels + tables + one geometry (EXIF turn,
+# Expand canvas, crop, resize, flip) and the photometric draw go to the
+# model, whose DCTDataPreprocessor resamples them on its device (configs
+# set its requantize=75 to put the input on the published protocol's
+# quality-75 lattice).
+cdaug_train_pipeline = [
+    dict(type='LoadDCTFromFile', lazy=True, backend_args=backend_args),
+    dict(type='LoadAnnotations', with_bbox=True),
+    *lazy_ssd_geometry,
+    dict(type='DCTPhotoMetricDistortion', **photometric),
+    dict(type='PackDCTInputs')
+]
+# Its RGB twin for the baselines: the same lazy draws, then one cv2
+# warpAffine of the decoded image (MaterializeImage) instead of Expand's
+# canvas, the crop and the resize.
+rgb_lazy_train_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='LoadAnnotations', with_bbox=True),
+    *lazy_ssd_geometry,
+    dict(type='MaterializeImage'),
+    dict(type='PhotoMetricDistortion', **photometric),
+    dict(type='PackDetInputs')
+]
 rgb_test_pipeline = [
     dict(type='LoadImageFromFile', backend_args=backend_args),
     dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),

@@ -14,6 +14,15 @@ train_pipeline = [
     dict(type='JPEGToDCT', quality=75, subsampling='4:2:0'),
     dict(type='PackDCTInputs')
 ]
+# The same draws without decoding (the *-cdaug_toy config): the file's own
+# coefficients, resized and flipped on the model's device.
+cdaug_train_pipeline = [
+    dict(type='LoadDCTFromFile', lazy=True, backend_args=backend_args),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='LazyResize', scale=(input_size, input_size), keep_ratio=False),
+    dict(type='LazyRandomFlip', prob=0.5),
+    dict(type='PackDCTInputs')
+]
 test_meta_keys = ('img_id', 'img_path', 'ori_shape', 'img_shape',
                   'scale_factor')
 # Test protocol: 'reencode' (decode, resize, re-encode q75, read: as

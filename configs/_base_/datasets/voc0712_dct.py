@@ -22,6 +22,16 @@ voc12_trainval = dict(
 # The train halves of the trainval sets, with the same pipeline.
 voc07_train = dict(voc07_trainval, ann_file='VOC2007/ImageSets/Main/train.txt')
 voc12_train = dict(voc12_trainval, ann_file='VOC2012/ImageSets/Main/train.txt')
+# The same train sets through the compressed-domain augmentation (the
+# *-cdaug_* configs; voc0712_rgb.py's are its lazy RGB twin).
+voc07_trainval_lazy = dict(
+    voc07_trainval, pipeline=_base_.cdaug_train_pipeline)
+voc12_trainval_lazy = dict(
+    voc12_trainval, pipeline=_base_.cdaug_train_pipeline)
+voc07_train_lazy = dict(
+    voc07_train, pipeline=_base_.cdaug_train_pipeline)
+voc12_train_lazy = dict(
+    voc12_train, pipeline=_base_.cdaug_train_pipeline)
 voc07_test = dict(
     type=dataset_type,
     data_root=data_root,
