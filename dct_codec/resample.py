@@ -400,6 +400,58 @@ def crop_levels(y: np.ndarray, cb: Optional[np.ndarray],
             None if cr is None else cr[rows, cols])
 
 
+def crop_to_reach(y: np.ndarray, cb: Optional[np.ndarray],
+                  cr: Optional[np.ndarray], geometry: Geometry,
+                  subsampling: str) -> Tuple[Planes, Geometry]:
+    """The whole MCUs that ``geometry`` can read and the geometry re-based
+    on them: :func:`materialize` gives the same output from the pair (what
+    a worker ships after a crop: often a fraction of the file).
+
+    The reach is the output, padded to whole 4:2:0 MCUs, mapped into the
+    source, its taps clamped into the window and the source as the
+    materialiser clamps them, widened by the bilinear taps of luma and of
+    the coarsest chroma plane, then rounded out to whole MCUs (views, as
+    :func:`crop_levels`; for 'gray', ``cb``/``cr`` come back as None)."""
+    y, cb, cr = _canvas_planes(y, cb, cr, subsampling)
+    h, v = LUMA_SAMPLING[subsampling]
+    mcu = (BLOCK * v, BLOCK * h)  # (rows, cols) of luma pixels
+    canvas = (BLOCK * y.shape[0], BLOCK * y.shape[1])
+    out_h, out_w = geometry.out_size
+    padded_w, padded_h = -(-out_w // 16) * 16, -(-out_h // 16) * 16
+    corners = geometry.affine @ np.array(
+        [[0, padded_w, 0, padded_w], [0, 0, padded_h, padded_h], [1] * 4])
+    region = []
+    for axis, sampling in ((1, v), (0, h)):  # rows (source y), then cols
+        lo, hi = corners[axis].min() - 0.5, corners[axis].max() - 0.5
+        if geometry.window is not None:
+            first, last = window_pixels(geometry.window[axis],
+                                        geometry.window[axis + 2])
+            lo, hi = np.clip(lo, first, last), np.clip(hi, first, last)
+        # Luma taps reach 1 pixel past hi; chroma taps one chroma sample
+        # (``sampling`` pixels) past its own half-sample offset.
+        margin = 2 * sampling + 1
+        size = geometry.src_size[1 - axis]
+        lo = int(np.clip(np.floor(lo) - margin, 0, size - 1))
+        hi = int(np.clip(np.floor(hi) + margin, 0, size - 1))
+        step = mcu[1 - axis]
+        start = lo // step * step
+        stop = min(-(-(hi + 1) // step) * step, canvas[1 - axis])
+        region.append((start, stop))
+    (top, bottom), (left, right) = region
+    planes = crop_levels(y, cb, cr, subsampling, top, left, bottom - top,
+                         right - left)
+    a, b, c, d, e, f = geometry.matrix
+    window = None if geometry.window is None else tuple(
+        value - (left, top)[index % 2]
+        for index, value in enumerate(geometry.window))
+    src_h, src_w = geometry.src_size
+    rebased = Geometry((a, b, c - left, d, e, f - top), geometry.out_size,
+                       (min(src_h - top, bottom - top),
+                        min(src_w - left, right - left)), geometry.fill,
+                       window)
+    return planes, rebased
+
+
 def _canvas_planes(y, cb, cr, subsampling) -> Planes:
     """The planes on whole MCUs: Y is cut to the MCU grid (``align=True``
     adds zero blocks past it for 4:4:4/4:2:2) or zero-padded to it (an

@@ -11,8 +11,9 @@ from dct_codec import NativeReader, block_dct, block_idct
 from dct_codec import geometry as geo
 from dct_codec.exif import exif_orientation
 from dct_codec.geometry import window_pixels
-from dct_codec.resample import (LUMA_SAMPLING, crop_levels, flip_blocks,
-                                materialize, orient_blocks, orient_levels,
+from dct_codec.resample import (LUMA_SAMPLING, crop_levels, crop_to_reach,
+                                flip_blocks, materialize, orient_blocks,
+                                orient_levels,
                                 rotate_blocks, transpose_blocks, ycbcr_fill)
 
 from conftest import smooth_image
@@ -568,3 +569,54 @@ def test_crop_levels(kind, size):
                 (0, 0, 0, mcu_w), (0, 0, canvas.shape[0] + mcu_h, mcu_w)):
         with pytest.raises(ValueError, match='whole'):
             crop_levels(coeffs.y, coeffs.cb, coeffs.cr, kind, *bad)
+
+
+def _random_chain(rng, size, subsampling):
+    """An EXIF turn, then mmdet's SSD chain drawn at random (Expand with
+    probability 1/2, a crop that may reach into the fill, a resize, a
+    flip): the geometries the compressed-domain pipelines compose."""
+    orientation = int(rng.integers(1, 9))
+    geometry = geo.orientation_geometry(orientation, *size)
+    h, w = geometry.out_size
+    if rng.random() < 0.5:
+        ratio = rng.uniform(1, 4)
+        canvas = (int(h * ratio), int(w * ratio))
+        left = int(rng.integers(0, canvas[1] - w + 1))
+        top = int(rng.integers(0, canvas[0] - h + 1))
+        geometry = geometry.then(geo.crop((h, w), -left, -top, canvas, MEAN))
+        h, w = canvas
+    ph, pw = int(rng.integers(h // 3, h + 1)), int(rng.integers(w // 3, w + 1))
+    x0, y0 = int(rng.integers(0, w - pw + 1)), int(rng.integers(0, h - ph + 1))
+    geometry = geometry.then(geo.crop((h, w), x0, y0, (ph, pw)))
+    out = (int(rng.integers(9, 70)), int(rng.integers(9, 70)))
+    geometry = geometry.then(geo.resize((ph, pw), out))
+    if rng.random() < 0.5:
+        geometry = geometry.then(geo.flip(out, 'horizontal'))
+    return geometry
+
+
+@pytest.mark.parametrize('subsampling', ['4:2:0', '4:2:2', '4:4:4', 'gray'])
+def test_crop_to_reach_materialises_the_same_from_fewer_blocks(subsampling):
+    """What a worker ships (the MCUs a geometry reads, the geometry rebased
+    on them) materialises exactly as the whole file, on both output
+    layouts; crops ship a fraction of the file."""
+    rng = np.random.default_rng(7)
+    shipped = []
+    for trial in range(24):
+        size = (int(rng.integers(40, 140)), int(rng.integers(40, 140)))
+        image = smooth_image(*size, trial)
+        coeffs = _read(_jpeg(image[..., 0] if subsampling == 'gray' else
+                             image, 85, subsampling))
+        geometry = _random_chain(rng, size, coeffs.subsampling)
+        (y, cb, cr), rebased = crop_to_reach(coeffs.y, coeffs.cb, coeffs.cr,
+                                             geometry, coeffs.subsampling)
+        shipped.append(y.size / coeffs.y.size)
+        for layout in ('4:2:0', '4:4:4'):
+            whole = materialize(coeffs.y, coeffs.cb, coeffs.cr, geometry,
+                                coeffs.quant_tables, coeffs.subsampling,
+                                layout)
+            cut = materialize(y, cb, cr, rebased, coeffs.quant_tables,
+                              coeffs.subsampling, layout)
+            for ours, theirs in zip(cut, whole):
+                np.testing.assert_allclose(ours, theirs, atol=1e-6)
+    assert min(shipped) < 0.6 and max(shipped) <= 1

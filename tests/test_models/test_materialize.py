@@ -126,3 +126,31 @@ def test_preprocessor_materialises_and_batches_with_other_samples():
     with pytest.raises(ValueError, match='upscale'):
         DCTDataPreprocessor(chroma_subsampling='4:4:4', upscale=2)(
             dict(inputs=pseudo_collate([sample])))
+
+
+@pytest.mark.parametrize('gray', [False, True])
+def test_packed_samples_ship_only_what_the_geometry_reads(gray, tmp_path):
+    """PackDCTInputs cuts a cropped sample to the MCUs its geometry reads:
+    the device materialises the same input as from the whole file."""
+    from dct_mmdet.datasets.transforms import LoadDCTFromFile
+    from dct_mmdet.datasets.transforms.formatting import pack_coefficients
+    path = tmp_path / 'image.jpg'
+    path.write_bytes(jpeg_bytes(150, 200, mode='L' if gray else 'RGB',
+                                quality=90))
+    results = LoadDCTFromFile(lazy=True)(dict(img_path=str(path)))
+    whole = results['geometry']
+    geometry = whole.then(crop((150, 200), 70, 40, (60, 90))).then(
+        resize((60, 90), (30, 30))).then(flip((30, 30)))
+    results['geometry'] = geometry
+    sample = pack_coefficients(results)
+    assert sample['y'].shape[0] * sample['y'].shape[1] * 3 < \
+        results['dct_y'].shape[0] * results['dct_y'].shape[1]
+    if gray:
+        assert sample['cb'].numel() == sample['cr'].numel() == 0
+    ours = materialize(sample)
+    theirs = reference(results['dct_y'], results['dct_cb'],
+                       results['dct_cr'], geometry,
+                       results['dct_quant'], results['dct_subsampling'])
+    for component, expected in zip(('y', 'cb', 'cr'), theirs):
+        np.testing.assert_allclose(ours[component].permute(1, 2, 0).numpy(),
+                                   expected, atol=TOLERANCE)

@@ -4,6 +4,7 @@ from mmcv.transforms import BaseTransform
 from mmdet.datasets.transforms import PackDetInputs
 from mmengine.structures import BaseDataElement
 
+from dct_codec.resample import crop_to_reach
 from dct_mmdet.registry import TRANSFORMS
 
 DCT_COMPONENTS = ('y', 'cb', 'cr')
@@ -23,9 +24,12 @@ def pack_coefficients(results: dict) -> dict:
     are then the file's own grids in the reader's ``(h, w, 64)`` block
     layout (a plain copy: transposing ~0.5 MB of int16 would cost the
     worker about as much as reading the file; the materialiser's block
-    IDCT wants rows of 64 anyway), and the data preprocessor materialises
-    the network's ``(64, h, w)`` input from them on its device. Other
-    samples have None there.
+    IDCT wants rows of 64 anyway), cut to the whole MCUs the geometry reads
+    with the geometry rebased on them
+    (:func:`dct_codec.resample.crop_to_reach`; gray samples ship empty
+    chroma), and the data preprocessor materialises the network's
+    ``(64, h, w)`` input from them on its device. Other samples have None
+    there.
 
     ``photometric`` carries a :class:`dct_codec.photometric.
     PhotometricParams` draw (``DCTPhotoMetricDistortion``), applied by the
@@ -44,10 +48,15 @@ def pack_coefficients(results: dict) -> dict:
                                                              1).contiguous()
             for c in DCT_COMPONENTS
         }
-    else:
+    else:  # only the MCUs the geometry reads (a crop: a fraction)
+        planes, geometry = crop_to_reach(
+            *(results[f'dct_{c}'] for c in DCT_COMPONENTS), geometry,
+            results['dct_subsampling'])
         packed = {
-            c: torch.from_numpy(np.array(results[f'dct_{c}'], order='C'))
-            for c in DCT_COMPONENTS
+            c: torch.from_numpy(
+                np.array(plane, order='C') if plane is not None else
+                np.zeros((0, 0, 64), np.int16))  # gray: chroma never read
+            for c, plane in zip(DCT_COMPONENTS, planes)
         }
     # Every sample has the same keys (None when already materialised), so
     # that a batch may mix both kinds.
