@@ -8,7 +8,7 @@ PIP := $(PY) -m pip
 TORCH_SPEC ?= torch==2.13.0
 STAMP := $(VENV)/.dct_mmdet-installed
 DEMO_DIR ?= work_dirs/demo
-DEMO_CONFIG ?= configs/ssd_dct/ssd300_dct-lcrfa-thinner-w025_1xb8-24e_toy.py
+DEMO_CONFIG ?= configs/ssd_dct/ssd300_dct-lcrfa-thinner-w025_1xb8-24e-cdaug_toy.py
 
 .PHONY: install test demo benchmark clean-venv fuzz fuzz-build
 
