@@ -85,3 +85,44 @@ def test_preprocessor_puts_resampled_inputs_on_the_lattice():
                 tables[min(index, 1)] / 2 + 1e-3).all()
     with pytest.raises(ValueError, match='quality'):
         DCTDataPreprocessor(requantize=0)
+
+
+def test_random_requantize_draws_a_quality_per_sample(tmp_path):
+    """RandomRequantize draws each sample's quality in the worker (numpy's
+    global state: the same seed, the same draws) and the preprocessor puts
+    that sample on the drawn quality's lattice, over its own setting."""
+    from mmcv.transforms import Compose
+    from dct_mmdet.datasets.transforms import RandomRequantize
+    from dct_mmdet.utils import register_all_modules
+    register_all_modules()
+    path = tmp_path / 'image.jpg'
+    path.write_bytes(jpeg_bytes(120, 90, quality=90))
+    pipeline = Compose([
+        dict(type='LoadDCTFromFile', lazy=True),
+        dict(type='LazyResize', scale=(64, 64), keep_ratio=False),
+        dict(type='RandomRequantize', quality=(40, 60)),
+        dict(type='PackDCTInputs')
+    ])
+
+    def draw(seed, count=6):
+        np.random.seed(seed)
+        return [pipeline(dict(img_path=str(path)))['inputs']
+                for _ in range(count)]
+
+    samples = draw(0)
+    qualities = [s['requantize'] for s in samples]
+    assert all(40 <= q <= 60 for q in qualities) and len(set(qualities)) > 1
+    assert [s['requantize'] for s in draw(0)] == qualities
+    batch = DCTDataPreprocessor(requantize=95)(
+        dict(inputs=pseudo_collate(samples)))
+    for index, quality in enumerate(qualities):
+        tables = torch.from_numpy(ijg_tables(quality)).float()
+        for plane, component in enumerate(('y', 'cb', 'cr')):
+            ratio = batch['inputs'][component][index] / \
+                tables[min(plane, 1)].view(64, 1, 1)
+            assert torch.equal(ratio, ratio.round())
+    assert repr(RandomRequantize(75)) == 'RandomRequantize(quality=(75, 75))'
+    with pytest.raises(ValueError, match='quality'):
+        RandomRequantize((60, 40))
+    with pytest.raises(ValueError, match='no geometry'):
+        RandomRequantize()(dict(img_path='x.jpg'))

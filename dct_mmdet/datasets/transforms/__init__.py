@@ -4,6 +4,7 @@ from .lazy_geometry import (LazyExpand, LazyMinIoURandomCrop, LazyRandomFlip,
 from .loading import (DCTTestInput, JPEGToDCT, JPEGToDCTUpscaled,
                       LoadDCTFromFile)
 from .photometric import DCTPhotoMetricDistortion
+from .quantization import RandomRequantize
 from .resize import ResizeShortEdge
 from .rock_formatting import PackROCKDCTInputs, PackROCKInputs
 from .rock_transforms import (LoadROCKAnnotations, ROCKAuxTargets,
@@ -14,6 +15,7 @@ __all__ = [
     'JPEGToDCTUpscaled', 'LazyExpand', 'LazyMinIoURandomCrop',
     'LazyRandomFlip', 'LazyResize', 'LoadDCTFromFile', 'LoadROCKAnnotations',
     'MaterializeImage', 'PackClsInputs', 'PackDCTClsInputs', 'PackDCTInputs',
-    'PackROCKDCTInputs', 'PackROCKInputs', 'ROCKAuxTargets',
-    'ROCKColorJitter', 'ROCKRandomCrop', 'ROCKRandomFlip', 'ResizeShortEdge'
+    'PackROCKDCTInputs', 'PackROCKInputs', 'RandomRequantize',
+    'ResizeShortEdge', 'ROCKAuxTargets', 'ROCKColorJitter', 'ROCKRandomCrop',
+    'ROCKRandomFlip'
 ]
