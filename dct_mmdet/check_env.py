@@ -34,12 +34,14 @@ def collect() -> dict:
     try:
         import dct_mmdet
         info['dct_mmdet'] = dct_mmdet.__version__
-        from mmengine.runner.checkpoint import CheckpointLoader
-        from dct_mmdet.utils.compat import load_from_local
-        info['checkpoint loading (weights_only fix)'] = \
-            CheckpointLoader._schemes[''] is load_from_local
     except Exception as exc:
         info['dct_mmdet'] = f'import failed ({exc.__class__.__name__}: {exc})'
+        return info
+    from dct_mmdet.utils.upstream_fixes import FIXES
+    for fix in FIXES:
+        info[f'fix: {fix.name}'] = \
+            f'active ({fix.affects})' if fix.affected() else \
+            f'not needed (only {fix.affects})'
     return info
 
 

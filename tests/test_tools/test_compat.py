@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 
@@ -38,8 +39,28 @@ def test_check_env_reports_a_usable_stack():
                             text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert 'mmcv ops compiled' in result.stdout
-    assert 'checkpoint loading (weights_only fix) : True' in result.stdout
+    assert re.search(r'fix: checkpoint loading with weights_only=False +: '
+                     r'active \(torch >= 2\.6 with mmengine <= 0\.10\.7\)',
+                     result.stdout)
+    assert len(re.findall(r'^fix: .* : active', result.stdout, re.M)) == 4
     assert result.stdout.strip().endswith('environment OK')
+
+
+def test_each_fix_applies_only_to_the_affected_versions(monkeypatch):
+    """The pinned stack needs every fix; releases past the affected ones
+    need none (and check_env would say 'not needed')."""
+    from dct_mmdet.utils import upstream_fixes
+    assert upstream_fixes.release('torch')[:2] >= (2, 6)
+    assert upstream_fixes.release('no-such-package') is None
+    assert upstream_fixes.apply_upstream_fixes() == tuple(
+        fix.name for fix in upstream_fixes.FIXES)
+    newer = {'torch': (2, 13, 0), 'mmengine': (0, 10, 8), 'mmdet': (3, 3, 1)}
+    monkeypatch.setattr(upstream_fixes, 'release', newer.get)
+    assert upstream_fixes.apply_upstream_fixes() == ()
+    newer['torch'] = (2, 5, 1)  # torch before its weights_only default
+    newer['mmengine'] = (0, 10, 7)
+    assert 'checkpoint loading with weights_only=False' not in \
+        upstream_fixes.apply_upstream_fixes()
 
 
 def test_missing_mmcv_ops_is_one_actionable_error(monkeypatch):
