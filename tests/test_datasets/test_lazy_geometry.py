@@ -30,7 +30,8 @@ from dct_codec.geometry import crop, identity, orientation_geometry, resize
 from dct_mmdet.datasets.transforms import (LazyExpand, LazyMinIoURandomCrop,
                                            LazyRandomFlip, LazyResize,
                                            MaterializeImage, PackDCTInputs,
-                                           lazy_geometry)
+                                           materialize_image,
+                                           min_iou_sampler)
 from dct_mmdet.models.data_preprocessors import DCTDataPreprocessor
 from dct_mmdet.registry import TRANSFORMS
 from dct_mmdet.utils import register_all_modules
@@ -218,7 +219,7 @@ def test_overlaps_float32_is_mmdets():
     patches = np.floor(boxes[::7]).astype(np.float32)
     theirs = bbox_overlaps(torch.from_numpy(patches),
                            torch.from_numpy(boxes)).numpy()
-    ours = lazy_geometry.overlaps_float32(patches, boxes)
+    ours = min_iou_sampler.overlaps_float32(patches, boxes)
     assert ours.dtype == np.float32
     np.testing.assert_array_equal(ours, theirs)
 
@@ -314,8 +315,9 @@ def test_ssd_chain_with_get_state_fallback(photos, monkeypatch):
     """Where MT19937's state struct cannot be copied, the crop's look-ahead
     returns through get_state/set_state, with the same results (the other
     tests copy the struct, as on any common numpy build)."""
-    assert lazy_geometry._mt19937_state_address() is not None
-    monkeypatch.setattr(lazy_geometry, '_mt19937_state_address', lambda: None)
+    assert min_iou_sampler.mt19937_state_address() is not None
+    monkeypatch.setattr(min_iou_sampler, 'mt19937_state_address',
+                        lambda: None)
     theirs, ours = ssd_pipelines()
     start = loaded(*photos['grace_hopper'])
     for seed in range(10):
@@ -461,7 +463,7 @@ def test_registered_with_mmdets_arguments():
     }
 
 
-@pytest.mark.parametrize('method', lazy_geometry.METHODS)
+@pytest.mark.parametrize('method', materialize_image.METHODS)
 def test_materialize_turned_and_plain_geometries(method):
     """Geometries beyond the lazy transforms' own: an EXIF turn (stored
     pixels, as the DCT arm's geometry starts) then a resize, and an
@@ -469,7 +471,7 @@ def test_materialize_turned_and_plain_geometries(method):
     stored = smooth_image(45, 70, 2)
     turned = cv2.rotate(stored, cv2.ROTATE_90_CLOCKWISE)  # orientation 6
     geometry = orientation_geometry(6, 45, 70).then(resize((70, 45), (50, 33)))
-    ours = lazy_geometry.materialize_image(stored, geometry, method)
+    ours = materialize_image.materialize_image(stored, geometry, method)
     expected = cv2.resize(turned, (33, 50), interpolation=cv2.INTER_LINEAR)
     if method == 'resize':  # it mirrors after resizing: rounding apart
         assert np.abs(ours.astype(int) - expected).max() <= 1
@@ -480,11 +482,11 @@ def test_materialize_turned_and_plain_geometries(method):
     canvas[:] = fill[::-1]
     canvas[5:50, 3:73] = stored
     np.testing.assert_array_equal(
-        lazy_geometry.materialize_image(stored, expand, method), canvas)
-    rgb = lazy_geometry.materialize_image(stored, expand, method, 'rgb')
+        materialize_image.materialize_image(stored, expand, method), canvas)
+    rgb = materialize_image.materialize_image(stored, expand, method, 'rgb')
     assert tuple(rgb[0, 0]) == (200, 100, 50)
     with pytest.raises(ValueError, match='source'):
-        lazy_geometry.materialize_image(stored[1:], expand, method)
+        materialize_image.materialize_image(stored[1:], expand, method)
 
 
 def test_materialize_image_transform_consumes_the_geometry():

@@ -1,8 +1,9 @@
 from .formatting import PackClsInputs, PackDCTClsInputs, PackDCTInputs
 from .lazy_geometry import (LazyExpand, LazyMinIoURandomCrop, LazyRandomFlip,
-                            LazyResize, MaterializeImage)
-from .loading import (DCTTestInput, JPEGToDCT, JPEGToDCTUpscaled,
-                      LoadDCTFromFile)
+                            LazyResize)
+from .dct_test_input import DCTTestInput
+from .loading import JPEGToDCT, JPEGToDCTUpscaled, LoadDCTFromFile
+from .materialize_image import MaterializeImage
 from .photometric import DCTPhotoMetricDistortion
 from .quantization import RandomRequantize
 from .resize import ResizeShortEdge
