@@ -19,6 +19,25 @@ def smooth_image(height, width, seed=0):
                    255).astype(np.uint8)
 
 
+def dct_inputs(size=300, batch=1, luma_per_chroma=2, packed=False):
+    """Random DCT network inputs for a ``size`` px image: float ``(batch,
+    64, h, w)`` planes (Y on ``luma_per_chroma`` times the chroma grid), or
+    with ``packed`` one sample as PackDCTInputs gives it (int16 ``(64, h,
+    w)``, coefficient-like ranges)."""
+    import torch
+    c = -(-size // (8 * luma_per_chroma))
+    y = luma_per_chroma * c
+    if packed:
+        return dict(
+            y=torch.randint(-200, 200, (64, y, y), dtype=torch.int16),
+            cb=torch.randint(-50, 50, (64, c, c), dtype=torch.int16),
+            cr=torch.randint(-50, 50, (64, c, c), dtype=torch.int16))
+    return dict(
+        y=torch.randn(batch, 64, y, y),
+        cb=torch.randn(batch, 64, c, c),
+        cr=torch.randn(batch, 64, c, c))
+
+
 def jpeg_bytes(height=64, width=80, mode='RGB', seed=0, **save_kwargs):
     """Encode a smooth test image with PIL (quality/subsampling/progressive
     go to ``Image.save``)."""

@@ -2,15 +2,8 @@ import pytest
 import torch
 from torch.nn.modules.batchnorm import _BatchNorm
 
+from conftest import dct_inputs
 from dct_mmdet.models import DCTResNet
-
-
-def dct_input(size, batch=1):
-    y, c = -(-size // 8), -(-size // 16)
-    return dict(
-        y=torch.randn(batch, 64, 2 * c, 2 * c),
-        cb=torch.randn(batch, 64, c, c),
-        cr=torch.randn(batch, 64, c, c))
 
 
 def upscaled_input(size, batch=1):
@@ -87,7 +80,7 @@ def test_resnet_rgb_is_resnet50_and_takes_its_weights(rgb_resnet50_state):
 def test_full_size_stage_shapes_at_224_and_300(arch):
     stages, side_300 = PRESETS[arch]
     model = DCTResNet(arch, out_indices=range(len(stages))).eval()
-    inputs = upscaled_input if arch.startswith('dctnet') else dct_input
+    inputs = upscaled_input if arch.startswith('dctnet') else dct_inputs
     with torch.no_grad():
         outs = model(inputs(224))
         outs_300 = model(inputs(300))
@@ -111,7 +104,7 @@ def test_dctnet_subsets_pick_the_published_frequencies():
 def test_ssd_taps_at_300_with_stride_one_last_stage():
     model = DCTResNet(out_indices=(1, 4), strides=(1, 1, 2, 1, 1)).eval()
     with torch.no_grad():
-        outs = model(dct_input(300))
+        outs = model(dct_inputs(300))
     assert [tuple(o.shape) for o in outs] == [(1, 384, 38, 38),
                                               (1, 2048, 19, 19)]
 
@@ -138,7 +131,7 @@ def test_rfa_stage_kernels_and_keras_same_padding():
 def test_tiny_widen_factor_trains():
     model = DCTResNet(widen_factor=0.125, out_indices=(1, 4))
     model.init_weights()
-    outs = model(dct_input(64, batch=2))
+    outs = model(dct_inputs(64, batch=2))
     assert [o.shape[1] for o in outs] == [48, 256]
     sum(o.mean() for o in outs).backward()
     assert model.y_norm.weight.grad is not None
@@ -152,7 +145,7 @@ def test_tiny_widen_factor_trains():
 def test_every_merge_trains(arch):
     model = DCTResNet(arch, widen_factor=0.125)
     model.init_weights()
-    out = model(dct_input(64, batch=2))[-1]
+    out = model(dct_inputs(64, batch=2))[-1]
     out.mean().backward()
     grads = [p.grad for p in model.parameters() if p.requires_grad]
     assert all(g is not None for g in grads)

@@ -1,16 +1,8 @@
 import pytest
 import torch
 
+from conftest import dct_inputs
 from dct_mmdet.models import DCTVGG
-
-
-def dct_input(size, batch=1, luma_per_chroma=2):
-    c = -(-size // (8 * luma_per_chroma))
-    y = luma_per_chroma * c
-    return dict(
-        y=torch.randn(batch, 64, y, y),
-        cb=torch.randn(batch, 64, c, c),
-        cr=torch.randn(batch, 64, c, c))
 
 
 @pytest.mark.parametrize('arch', sorted(DCTVGG.arch_settings))
@@ -19,8 +11,8 @@ def test_block4_and_block5_shapes(arch):
     # The ITSC network reads 4:4:4 chroma on the luma grid.
     scale = 1 if model.merge == 'stack' else 2
     with torch.no_grad():
-        at_224 = [tuple(o.shape[1:]) for o in model(dct_input(224, 1, scale))]
-        at_300 = [tuple(o.shape[1:]) for o in model(dct_input(300, 1, scale))]
+        at_224 = [tuple(o.shape[1:]) for o in model(dct_inputs(224, 1, scale))]
+        at_300 = [tuple(o.shape[1:]) for o in model(dct_inputs(300, 1, scale))]
     # 2x2 'valid' pools, as Keras: 38 -> 19 -> 9 at 300 px.
     assert at_224 == [(512, 28, 28), (512, 7, 7)]
     assert at_300 == [(512, 38, 38), (512, 9, 9)]
@@ -38,7 +30,7 @@ def test_chroma_joins_block5_except_in_y_and_deconv_variants():
 def test_tiny_vgg_trains_and_rejects_bad_arguments():
     model = DCTVGG('jpeg_deep_vgg_dct_deconv', widen_factor=0.0625)
     model.init_weights()
-    model(dct_input(32, batch=2))[-1].mean().backward()
+    model(dct_inputs(32, batch=2))[-1].mean().backward()
     assert all(p.grad is not None for p in model.parameters())
     with pytest.raises(KeyError, match='unknown DCTVGG arch'):
         DCTVGG('vgg19_dct')
@@ -51,7 +43,7 @@ def test_itsc_block_stem_sees_one_blocks_three_components():
     assert model.input_norm.num_features == 192
     assert model.stem[0].kernel_size == (1, 1)
     assert model.stem[0].out_channels == round(196 * 0.125)
-    inputs = dct_input(64, 1, luma_per_chroma=1)
+    inputs = dct_inputs(64, 1, luma_per_chroma=1)
     with torch.no_grad():
         before = model.stem(model.input_norm(torch.cat(list(inputs.values()), 1)))
         inputs['cr'][:, :, 3, 5] += 100.

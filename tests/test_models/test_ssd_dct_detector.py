@@ -4,7 +4,7 @@ from mmdet.structures import DetDataSample
 from mmengine.config import Config
 from mmengine.structures import InstanceData
 
-from conftest import REPO
+from conftest import REPO, dct_inputs
 from dct_mmdet.registry import MODELS
 from dct_mmdet.utils import register_all_modules
 
@@ -14,15 +14,9 @@ TOY_CONFIG = REPO / 'configs/ssd_dct/ssd300_dct-lcrfa-thinner-w025_1xb8-24e_toy.
 
 
 def packed_batch(num_images=2, size=300):
-    hc = -(-size // 16)
     batch = dict(inputs=[], data_samples=[])
     for index in range(num_images):
-        batch['inputs'].append(
-            dict(
-                y=torch.randint(-200, 200, (64, 2 * hc, 2 * hc),
-                                dtype=torch.int16),
-                cb=torch.randint(-50, 50, (64, hc, hc), dtype=torch.int16),
-                cr=torch.randint(-50, 50, (64, hc, hc), dtype=torch.int16)))
+        batch['inputs'].append(dct_inputs(size, packed=True))
         sample = DetDataSample(
             metainfo=dict(
                 img_shape=(size, size),

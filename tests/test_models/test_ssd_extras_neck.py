@@ -2,6 +2,7 @@ import pytest
 import torch
 from mmdet.models.necks import SSDNeck
 
+from conftest import dct_inputs
 from dct_mmdet.models import DCTVGG, SSDExtrasNeck
 
 SSD300 = dict(
@@ -80,12 +81,8 @@ def test_vgg_dct_ssd_taps_at_300():
         out_channels=(64, 128, 64, 32, 32, 32),
         level_strides=(2, 2, 1, 1),
         level_paddings=(1, 1, 0, 0))
-    inputs = dict(
-        y=torch.randn(1, 64, 38, 38),
-        cb=torch.randn(1, 64, 19, 19),
-        cr=torch.randn(1, 64, 19, 19))
     with torch.no_grad():
-        outs = neck(backbone(inputs))
+        outs = neck(backbone(dct_inputs(300)))
     assert [o.shape[-1] for o in outs] == [38, 19, 10, 5, 3, 1]
     assert outs[1].shape[1] == 128
 

@@ -6,6 +6,7 @@ import torch
 from mmdet.structures import DetDataSample
 from mmengine.structures import InstanceData
 
+from conftest import dct_inputs
 from dct_mmdet.registry import MODELS
 from dct_mmdet.utils import register_all_modules
 
@@ -168,10 +169,7 @@ def test_plain_ssd_config_with_the_all_priors_loss():
     model.load_state_dict(ssd.state_dict())
     batch = dict(inputs=[], data_samples=[])
     for index in range(2):
-        batch['inputs'].append(
-            dict(y=torch.randint(-200, 200, (64, 38, 38), dtype=torch.int16),
-                 cb=torch.randint(-50, 50, (64, 19, 19), dtype=torch.int16),
-                 cr=torch.randint(-50, 50, (64, 19, 19), dtype=torch.int16)))
+        batch['inputs'].append(dct_inputs(300, packed=True))
         sample = DetDataSample(
             metainfo=dict(img_shape=(300, 300), ori_shape=(300, 300),
                           scale_factor=(1., 1.)))

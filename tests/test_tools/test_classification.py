@@ -9,7 +9,7 @@ import torch
 from mmengine.config import Config
 from PIL import Image
 
-from conftest import REPO, TOY_CONFIG, run_tool, smooth_image
+from conftest import REPO, TOY_CONFIG, dct_inputs, run_tool, smooth_image
 from dct_mmdet.registry import DATASETS, MODELS
 from dct_mmdet.utils import register_all_modules
 
@@ -116,12 +116,8 @@ def test_vgg_classifier_head_flattens_into_fc4096_layers():
         (32 * 7 * 7, 64), (64, 48)]
     assert sum(isinstance(m, torch.nn.Dropout) for m in model.hidden) == 2
     assert model.fc.in_features == 48 and model.fc.out_features == 1000
-    inputs = dict(
-        y=torch.randn(2, 64, 28, 28),
-        cb=torch.randn(2, 64, 14, 14),
-        cr=torch.randn(2, 64, 14, 14))
     model.eval()
-    assert model(inputs).shape == (2, 1000)
+    assert model(dct_inputs(224, batch=2)).shape == (2, 1000)
 
 
 # The INSA seed's ImageNet table (reference §7.1): experiment -> backbone,

@@ -7,18 +7,14 @@ import pytest
 import torch
 from PIL import Image
 
-from conftest import REPO, TOY_CONFIG, run_tool
+from conftest import MODEL_OPTIONS, REPO, TOY_CONFIG, run_tool
 
 RGB_TOY_CONFIG = 'configs/ssd_dct/ssd300_r50-rgb-w025_1xb8-24e_toy.py'
 # A config whose test pipeline starts with DCTTestInput (the toy one decodes
 # with LoadImageFromFile): the resample arm and the input path need it.
 VOC_DCT_CONFIG = \
     'configs/ssd_dct/ssd300_dct-lcrfa-thinner_8xb8-120e_voc0712.py'
-TINY_DCT = [
-    'model.backbone.widen_factor=0.125', 'model.neck.in_channels=[48,256]',
-    'model.neck.out_channels=[48,256,64,32,32,32]',
-    'model.bbox_head.in_channels=[48,256,64,32,32,32]'
-]
+TINY_DCT = MODEL_OPTIONS
 TINY_RGB = [
     'model.backbone.widen_factor=0.125', 'model.neck.in_channels=[64,256]',
     'model.neck.out_channels=[64,256,64,32,32,32]',
