@@ -144,3 +144,13 @@ def toy_root(tmp_path_factory):
     run_tool('tools/misc/make_toy_dataset.py', root, '--num-train', 16,
              '--num-val', 8, '--seed', 1)
     return root
+
+
+@pytest.fixture(scope='session')
+def trained(toy_root, tmp_path_factory):
+    """One epoch of the tiny toy model through tools/train.py: (work dir,
+    log), shared by the tests that need a training checkpoint."""
+    work_dir = tmp_path_factory.mktemp('work')
+    log = run_tool('tools/train.py', TOY_CONFIG, '--work-dir', work_dir,
+                   *toy_options(toy_root, 1))
+    return work_dir, log

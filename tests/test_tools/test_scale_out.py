@@ -88,12 +88,11 @@ def test_resume_continues_exactly_like_an_uninterrupted_run(
 
 
 @pytest.fixture(scope='module')
-def published(tmp_path_factory, toy_root):
-    work_dir = tmp_path_factory.mktemp('publish')
-    run_tool('tools/train.py', CONFIG, '--work-dir', work_dir,
-             *options(toy_root, 1))
+def published(trained, tmp_path_factory):
+    work_dir, _ = trained
     out = run_tool('tools/model_converters/publish_model.py',
-                   work_dir / 'epoch_1.pth', work_dir / 'zoo' / 'toy.pth')
+                   work_dir / 'epoch_1.pth',
+                   tmp_path_factory.mktemp('zoo') / 'toy.pth')
     path = Path(re.search(r'published (\S+)', out).group(1))
     return work_dir, path
 

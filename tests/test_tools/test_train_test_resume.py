@@ -4,18 +4,10 @@ import json
 import re
 import shutil
 
-import pytest
 import torch
 
 from conftest import TOY_CONFIG as CONFIG
 from conftest import MODEL_OPTIONS, run_tool, toy_options as options
-
-@pytest.fixture(scope='module')
-def trained(toy_root, tmp_path_factory):
-    work_dir = tmp_path_factory.mktemp('work')
-    log = run_tool('tools/train.py', CONFIG, '--work-dir', work_dir,
-                   *options(toy_root, 1))
-    return work_dir, log
 
 
 def test_train_logs_progress_and_saves_a_checkpoint(trained):
