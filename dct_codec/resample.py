@@ -18,6 +18,7 @@ and moves the padding to the other edge. Boxes follow with
 ``geometry.orientation_geometry(orientation, canvas_h, canvas_w)`` and
 ``geometry.crop``.
 """
+import math
 from dataclasses import dataclass
 from typing import Optional, Sequence, Tuple
 
@@ -410,46 +411,53 @@ def crop_to_reach(y: np.ndarray, cb: Optional[np.ndarray],
     The reach is the output, padded to whole 4:2:0 MCUs, mapped into the
     source, its taps clamped into the window and the source as the
     materialiser clamps them, widened by the bilinear taps of luma and of
-    the coarsest chroma plane, then rounded out to whole MCUs (views, as
-    :func:`crop_levels`; for 'gray', ``cb``/``cr`` come back as None)."""
-    y, cb, cr = _canvas_planes(y, cb, cr, subsampling)
-    h, v = LUMA_SAMPLING[subsampling]
+    the coarsest chroma plane, then rounded out to whole MCUs of the
+    source (``geometry.src_size``). The planes come back as views, as they
+    are when the reach is the whole image; no padding block is added: the
+    materialiser reads none. For 'gray', ``cb``/``cr`` come back as None."""
+    h, v = _sampling(subsampling)
+    if subsampling == 'gray':
+        cb = cr = None
     mcu = (BLOCK * v, BLOCK * h)  # (rows, cols) of luma pixels
-    canvas = (BLOCK * y.shape[0], BLOCK * y.shape[1])
     out_h, out_w = geometry.out_size
     padded_w, padded_h = -(-out_w // 16) * 16, -(-out_h // 16) * 16
     corners = geometry.affine @ np.array(
         [[0, padded_w, 0, padded_w], [0, 0, padded_h, padded_h], [1] * 4])
     region = []
     for axis, sampling in ((1, v), (0, h)):  # rows (source y), then cols
-        lo, hi = corners[axis].min() - 0.5, corners[axis].max() - 0.5
+        lo = float(corners[axis].min()) - 0.5
+        hi = float(corners[axis].max()) - 0.5
         if geometry.window is not None:
             first, last = window_pixels(geometry.window[axis],
                                         geometry.window[axis + 2])
-            lo, hi = np.clip(lo, first, last), np.clip(hi, first, last)
+            lo, hi = min(max(lo, first), last), min(max(hi, first), last)
         # Luma taps reach 1 pixel past hi; chroma taps one chroma sample
         # (``sampling`` pixels) past its own half-sample offset.
         margin = 2 * sampling + 1
         size = geometry.src_size[1 - axis]
-        lo = int(np.clip(np.floor(lo) - margin, 0, size - 1))
-        hi = int(np.clip(np.floor(hi) + margin, 0, size - 1))
+        lo = min(max(math.floor(lo) - margin, 0), size - 1)
+        hi = min(max(math.floor(hi) + margin, 0), size - 1)
         step = mcu[1 - axis]
-        start = lo // step * step
-        stop = min(-(-(hi + 1) // step) * step, canvas[1 - axis])
-        region.append((start, stop))
+        region.append((lo // step * step, min(-(-(hi + 1) // step) * step,
+                                              -(-size // step) * step)))
     (top, bottom), (left, right) = region
-    planes = crop_levels(y, cb, cr, subsampling, top, left, bottom - top,
-                         right - left)
+    src_h, src_w = geometry.src_size
+    if top == left == 0 and bottom >= src_h and right >= src_w:
+        return (y, cb, cr), geometry  # the whole image
+    y = y[top // BLOCK:bottom // BLOCK, left // BLOCK:right // BLOCK]
+    if cb is not None:
+        rows = slice(top // mcu[0], bottom // mcu[0])
+        cols = slice(left // mcu[1], right // mcu[1])
+        cb, cr = cb[rows, cols], cr[rows, cols]
     a, b, c, d, e, f = geometry.matrix
     window = None if geometry.window is None else tuple(
         value - (left, top)[index % 2]
         for index, value in enumerate(geometry.window))
-    src_h, src_w = geometry.src_size
     rebased = Geometry((a, b, c - left, d, e, f - top), geometry.out_size,
                        (min(src_h - top, bottom - top),
                         min(src_w - left, right - left)), geometry.fill,
                        window)
-    return planes, rebased
+    return (y, cb, cr), rebased
 
 
 def _canvas_planes(y, cb, cr, subsampling) -> Planes:
