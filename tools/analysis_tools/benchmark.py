@@ -78,7 +78,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import cv2
 import numpy as np
 import torch
 from mmengine.config import DictAction
@@ -89,6 +88,8 @@ from dct_codec import encode_jpeg
 from dct_codec.audit import scan_folder
 from dct_mmdet.apis import DCTInferencePipeline, init_dct_detector
 from dct_mmdet.models.data_preprocessors.materialize import materialize
+from dct_mmdet.utils.benchmarking import (cuda_seconds, inputs_to,
+                                          single_thread, verdict)
 from dct_mmdet.utils.photos import photo_images
 
 # Issue #13's targets for the compressed-domain ('resample') input.
@@ -263,21 +264,6 @@ class Subject:
 # ------------------------------------------------------------ input path
 
 
-class single_thread:
-    """torch and OpenCV on one thread, as in a DataLoader worker (mmdet's
-    ``opencv_num_threads=0``), restored on exit."""
-
-    def __enter__(self):
-        self.torch_threads = torch.get_num_threads()
-        self.cv2_threads = cv2.getNumThreads()
-        torch.set_num_threads(1)
-        cv2.setNumThreads(0)
-
-    def __exit__(self, *exc):
-        torch.set_num_threads(self.torch_threads)
-        cv2.setNumThreads(self.cv2_threads)
-
-
 class Arm:
     """A timed task: ``run()`` processes ``images`` images; figures are
     per image, in ms (``unit='us'``: µs), one per repeat. ``cuda``: time
@@ -290,14 +276,7 @@ class Arm:
 
     def __call__(self, record=True):
         if self.cuda:
-            start, end = (torch.cuda.Event(enable_timing=True)
-                          for _ in range(2))
-            torch.cuda.synchronize()
-            start.record()
-            self._run()
-            end.record()
-            torch.cuda.synchronize()
-            seconds = start.elapsed_time(end) / 1000
+            seconds = cuda_seconds(self._run)
         else:
             begin = time.perf_counter()
             self._run()
@@ -333,9 +312,7 @@ def fill_batches(samples: list, size: int) -> list:
 
 def to_device(sample: dict, device) -> dict:
     """A packed sample with its input tensors moved to ``device``."""
-    inputs = {k: v.to(device) if isinstance(v, torch.Tensor) else v
-              for k, v in sample['inputs'].items()}
-    return dict(sample, inputs=inputs)
+    return dict(sample, inputs=inputs_to(sample['inputs'], device))
 
 
 class InputPath:
@@ -557,26 +534,22 @@ def print_input_path(path: InputPath, args, rgb_config, dct_config):
     speedup = rgb / resample
     print(f'| resample worker >= {WORKER_SPEEDUP_TARGET}x cheaper than RGB '
           f'| {rgb:.2f} / {resample:.2f} ms = {speedup:.2f}x | '
-          f'{_yes(speedup >= WORKER_SPEEDUP_TARGET)} |')
+          f'{verdict(speedup >= WORKER_SPEEDUP_TARGET)} |')
     print(f'| resample worker + CPU materialisation < RGB worker | '
           f'{resample:.2f} + {materialise:.2f} = {cpu_total:.2f} vs '
-          f'{rgb:.2f} ms | {_yes(cpu_total < rgb)} |')
+          f'{rgb:.2f} ms | {verdict(cpu_total < rgb)} |')
     if gpu is None:
         print(f'| GPU materialisation <= {GPU_TARGET_US:.0f} µs/img | '
               'no GPU | - |')
     else:
         print(f'| GPU materialisation <= {GPU_TARGET_US:.0f} µs/img | '
-              f'{gpu:.1f} µs/img | {_yes(gpu <= GPU_TARGET_US)} |')
+              f'{gpu:.1f} µs/img | {verdict(gpu <= GPU_TARGET_US)} |')
 
 
 def materialisation(arms) -> float:
     """CPU ms/img the materialisation adds to the data preprocessor."""
     return arms['preprocess resample'].median - \
         arms['preprocess reencode'].median
-
-
-def _yes(ok: bool) -> str:
-    return 'yes' if ok else '**no**'
 
 
 def main():

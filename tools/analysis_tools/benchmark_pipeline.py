@@ -85,6 +85,8 @@ from dct_codec import block_idct
 from dct_mmdet.models.data_preprocessors.materialize import materialize
 from dct_mmdet.registry import TRANSFORMS
 from dct_mmdet.utils import register_all_modules
+from dct_mmdet.utils.benchmarking import (cuda_seconds, inputs_to,
+                                          use_one_thread, verdict)
 from dct_mmdet.utils.photos import photo_images
 
 REPO = Path(__file__).resolve().parents[2]
@@ -299,21 +301,14 @@ class GPUMaterialisation:
         for index in range(GPU_BATCH):
             np.random.seed(seed + index % len(samples))
             inputs = pipeline(dict(samples[index % len(samples)]))['inputs']
-            self.inputs.append({
-                k:
-                v.to(device) if isinstance(v, torch.Tensor) else v
-                for k, v in inputs.items()
-            })
+            self.inputs.append(inputs_to(inputs, device))
 
     def __call__(self) -> float:
-        start, end = (torch.cuda.Event(enable_timing=True) for _ in range(2))
-        torch.cuda.synchronize()
-        start.record()
+        return cuda_seconds(self._materialise) * 1e6 / GPU_BATCH
+
+    def _materialise(self) -> None:
         for inputs in self.inputs:
             materialize(inputs, '4:2:0', REQUANTIZE)
-        end.record()
-        torch.cuda.synchronize()
-        return start.elapsed_time(end) * 1000 / GPU_BATCH
 
 
 # ------------------------------------------------------------------ gates
@@ -417,11 +412,6 @@ class Indices(Sampler):
         return self.count
 
 
-def one_thread(_=None):
-    torch.set_num_threads(1)
-    cv2.setNumThreads(0)
-
-
 def loader_rate(run, samples, seed, workers, batch, batches) -> float:
     """img/s of ``batches`` batches, after one untimed batch per worker."""
     sampler = Indices()
@@ -431,7 +421,7 @@ def loader_rate(run, samples, seed, workers, batch, batches) -> float:
                         num_workers=workers,
                         collate_fn=pseudo_collate,
                         persistent_workers=True,
-                        worker_init_fn=one_thread)
+                        worker_init_fn=use_one_thread)
     sampler.count = workers * batch
     for _ in loader:
         pass
@@ -462,14 +452,10 @@ def machine() -> str:
             f'{cv2.__version__}, numpy {np.__version__}')
 
 
-def _yes(ok: bool) -> str:
-    return 'yes' if ok else '**no**'
-
-
 def main():
     args = parse_args()
     register_all_modules()
-    one_thread()
+    use_one_thread()
     order = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as folder:
         paths, samples, description = load_images(args.images, args.num_images,
@@ -530,7 +516,7 @@ def main():
         ratio = medians[reference] / medians[arm]
         print(f'| {label} >= {factor:g}x cheaper than ({reference}) | '
               f'{medians[reference]:.3f} / {medians[arm]:.3f} ms = '
-              f'{ratio:.2f}x | {_yes(ratio >= factor)} |')
+              f'{ratio:.2f}x | {verdict(ratio >= factor)} |')
 
     batch = min(GPU_BATCH, len(samples))
     workers = range(1, args.workers_max + 1)
