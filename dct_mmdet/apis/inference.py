@@ -12,10 +12,11 @@ import mmcv
 import numpy as np
 import torch
 import torch.nn as nn
-from mmcv.transforms import Compose
+from mmcv.transforms import Compose, LoadAnnotations
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmdet.apis import init_detector
+from mmdet.registry import TRANSFORMS
 from mmdet.structures import DetDataSample
 from mmdet.utils import get_test_pipeline_cfg
 
@@ -57,6 +58,16 @@ def _first_step_type(step: dict) -> str:
     return step_type.split('.')[-1]
 
 
+def _loads_ground_truth(step: dict) -> bool:
+    """Whether a step reads annotations (mmcv's ``LoadAnnotations`` and its
+    subclasses: mmdet's, ``LoadROCKAnnotations``, ...)."""
+    step_type = step['type']
+    if isinstance(step_type, str):
+        step_type = TRANSFORMS.get(step_type)
+    return isinstance(step_type, type) and issubclass(
+        step_type, LoadAnnotations)
+
+
 class DCTInferencePipeline:
     """A config's test pipeline, fed from a path, JPEG bytes or an image.
 
@@ -73,6 +84,11 @@ class DCTInferencePipeline:
       an array as lossless PNG bytes under the 'reencode' protocol (which
       decodes first), an error under 'direct' and 'resample'.
 
+    Steps that load ground truth (mmcv's ``LoadAnnotations`` and its
+    subclasses, e.g. ``LoadROCKAnnotations``) are left out, as mmdet's
+    ``DetInferencer`` does: new inputs have none, and the steps after them
+    (e.g. ``ROCKAuxTargets``) then find no targets to transform.
+
     Arrays are in mmcv's BGR order, as for mmdet's ``inference_detector``.
     The path and bytes of one JPEG give the same result; so does its
     decoded array, except for pipelines that read the file's own
@@ -86,6 +102,8 @@ class DCTInferencePipeline:
 
     def __init__(self, cfg: Config, protocol: Optional[str] = None):
         steps = copy.deepcopy(get_test_pipeline_cfg(cfg))
+        steps = steps[:1] + [s for s in steps[1:]
+                             if not _loads_ground_truth(s)]
         self.name = getattr(cfg, 'filename', None) or 'the config'
         self.first = _first_step_type(steps[0])
         if self.first not in FIRST_STEPS:

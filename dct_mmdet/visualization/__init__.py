@@ -1,3 +1,3 @@
-from .draw import draw_detections
+from .draw import draw_depth, draw_detections, draw_normals
 
-__all__ = ['draw_detections']
+__all__ = ['draw_depth', 'draw_detections', 'draw_normals']

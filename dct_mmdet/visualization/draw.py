@@ -1,5 +1,6 @@
-"""Boxes, class names and scores drawn with OpenCV: no visualizer or
-backend to configure, for demos and quick looks."""
+"""Boxes with class names and scores, depth maps and surface normals
+drawn with OpenCV: no visualizer or backend to configure, for demos and
+quick looks."""
 import cv2
 import numpy as np
 
@@ -25,3 +26,27 @@ def draw_detections(image: np.ndarray, bboxes, labels, scores,
                     cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1,
                     cv2.LINE_AA)
     return canvas
+
+
+def draw_depth(depth: np.ndarray, size=None) -> np.ndarray:
+    """A (H, W) depth map as a uint8 image normalised per image, near =
+    bright; resized (nearest) to ``size = (width, height)`` if given."""
+    depth = np.asarray(depth, np.float32)
+    near_bright = 1 - depth / max(float(depth.max()), 1e-6)
+    return _resize(np.rint(255 * near_bright).astype(np.uint8), size)
+
+
+def draw_normals(normals: np.ndarray, size=None) -> np.ndarray:
+    """(H, W, 3) unit surface normals (x, y, z) as a BGR uint8 image of
+    (n + 1) / 2 in RGB; resized (nearest) to ``size = (width, height)`` if
+    given."""
+    rgb = np.rint((np.asarray(normals, np.float32) + 1) / 2 * 255)
+    return _resize(np.clip(rgb, 0, 255).astype(np.uint8)[..., ::-1], size)
+
+
+def _resize(image: np.ndarray, size) -> np.ndarray:
+    if size is None:
+        return np.ascontiguousarray(image)
+    return cv2.resize(
+        np.ascontiguousarray(image), tuple(int(v) for v in size),
+        interpolation=cv2.INTER_NEAREST)

@@ -157,3 +157,15 @@ def test_an_unknown_first_step_is_refused(dct_model, jpeg):
     with pytest.raises(ValueError, match='starts with '
                        'LoadMultiChannelImageFromFiles'):
         inference_dct_detector(model, jpeg[1])
+
+
+def test_ground_truth_steps_are_left_out(dct_model, jpeg):
+    """New inputs have no annotations: LoadAnnotations and its subclasses
+    (LoadROCKAnnotations would ask for depth_path) are not run."""
+    path, data, _ = jpeg
+    model = with_first_steps(dct_model, [
+        dict(type='DCTTestInput'),
+        dict(type='LoadROCKAnnotations', with_bbox=True),
+        dict(type='ROCKAuxTargets', stride=16)
+    ])
+    assert_same(inference_dct_detector(model, [path, data]))
