@@ -1,27 +1,7 @@
-default_scope = 'mmdet'
+# MMDetection's runtime, with dct_mmdet's modules registered and one more
+# default hook.
+_base_ = 'mmdet::_base_/default_runtime.py'
 custom_imports = dict(imports=['dct_mmdet'], allow_failed_imports=False)
-
 default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=1),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='DetVisualizationHook'),
     # Counts the images that on_error='skip' dropped, in the log.
     skipped_images=dict(type='SkippedImagesHook'))
-
-env_cfg = dict(
-    cudnn_benchmark=False,
-    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    dist_cfg=dict(backend='nccl'),
-)
-
-vis_backends = [dict(type='LocalVisBackend')]
-visualizer = dict(
-    type='DetLocalVisualizer', vis_backends=vis_backends, name='visualizer')
-log_processor = dict(type='LogProcessor', window_size=50, by_epoch=True)
-
-log_level = 'INFO'
-load_from = None
-resume = False
