@@ -4,14 +4,18 @@
         [--score-thr 0.4] [--device cpu] [--benchmark] [--cfg-options ...]
 
 As rock-pytorch's ``detect``: each image is centre-cropped to its largest
-4:3 region and goes through the config's test pipeline (resized to the
-network input). Writes ``detections/<name>.jpg`` (boxes with score >=
-``--score-thr``), ``scene/<name>.txt`` (the scenes ranked by probability),
-``depth/<name>.png`` (per-image normalised, near = bright) and
-``normals/<name>.png`` ((n + 1) / 2 as RGB). ``--benchmark`` also measures
-throughput at batch 1, network only (preprocessed input -> raw outputs) and
-end to end (file -> boxes and aux maps), with warm-up and device
-synchronisation.
+4:3 region and goes through the config's test pipeline without its
+ground-truth steps (resized to the network input), by
+:func:`dct_mmdet.apis.inference_dct_detector`; an image that is already
+4:3 enters as its file, so DCT configs can also read its own coefficients
+(e.g. ``--cfg-options test_dataloader.dataset.pipeline.0.protocol=direct``).
+Writes ``detections/<name>.jpg`` (boxes with score >= ``--score-thr``,
+drawn by :mod:`dct_mmdet.visualization`), ``scene/<name>.txt`` (the
+scenes ranked by probability), ``depth/<name>.png`` (per-image normalised,
+near = bright) and ``normals/<name>.png`` ((n + 1) / 2 as RGB).
+``--benchmark`` also measures throughput at batch 1, network only
+(preprocessed input -> raw outputs) and end to end (file -> boxes and aux
+maps), with warm-up and device synchronisation.
 """
 import argparse
 import time
@@ -21,18 +25,16 @@ import cv2
 import mmcv
 import numpy as np
 import torch
-from mmcv.transforms import Compose
-from mmdet.apis import init_detector
 from mmengine.dataset import pseudo_collate
 
-import dct_mmdet  # noqa: F401  (registers the modules)
+from dct_mmdet.apis import (DCTInferencePipeline, inference_dct_detector,
+                            init_dct_detector)
 from dct_mmdet.datasets.nyuv2 import NYUV2_SCENES
 from dct_mmdet.utils.cli import add_cfg_options
+from dct_mmdet.visualization import (draw_depth, draw_detections,
+                                     draw_normals)
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp')
-# Test-pipeline steps that read ground truth: not available for new images.
-ANNOTATION_STEPS = ('LoadAnnotations', 'LoadROCKAnnotations',
-                    'ROCKAuxTargets')
 
 
 def parse_args():
@@ -61,69 +63,49 @@ def centre_crop_4_3(img: np.ndarray) -> np.ndarray:
     return img[top:top + crop_h, left:left + crop_w]
 
 
-def build_pipeline(cfg) -> Compose:
-    """The test pipeline without ground truth, fed from an array."""
-    steps = []
-    for step in cfg.test_dataloader.dataset.pipeline:
-        step_type = step['type'].split('.')[-1]
-        if step_type in ANNOTATION_STEPS:
-            continue
-        if step_type in ('LoadImageFromFile', 'LoadDCTFromFile'):
-            steps.append(dict(type='mmdet.LoadImageFromNDArray'))
-            if step_type == 'LoadDCTFromFile':
-                steps.append(dict(type='JPEGToDCT'))
-            continue
-        steps.append(step)
-    return Compose(steps)
-
-
 def synchronize(device: str) -> None:
     if device.startswith('cuda'):
         torch.cuda.synchronize()
 
 
 class ROCKDemo:
+    """A detector from :mod:`dct_mmdet.apis` with its class and scene
+    names."""
 
     def __init__(self, args):
-        cfg_options = args.cfg_options or {}
-        self.model = init_detector(
+        self.model = init_dct_detector(
             args.config,
             args.checkpoint,
             device=args.device,
-            cfg_options=cfg_options)
-        self.pipeline = build_pipeline(self.model.cfg)
+            cfg_options=args.cfg_options)
         meta = self.model.dataset_meta or {}
         self.classes = meta.get('classes', ())
         self.scenes = meta.get('scene_classes', NYUV2_SCENES)
         self.device = args.device
 
-    def prepare(self, path: Path, index: int):
-        img = centre_crop_4_3(mmcv.imread(str(path)))
-        data = self.pipeline(dict(img=img, img_id=index, img_path=str(path)))
-        return img, self.model.data_preprocessor(
-            pseudo_collate([data]), False)
+    @staticmethod
+    def load(path: Path):
+        """The image's largest centred 4:3 region, and what enters the
+        pipeline: the file itself when it is already 4:3 (so that DCT
+        pipelines can read its own coefficients), else the crop."""
+        img = mmcv.imread(str(path))
+        crop = centre_crop_4_3(img)
+        return crop, path if crop.shape == img.shape else crop
 
     @torch.no_grad()
-    def predict(self, path: Path, index: int):
-        img, batch = self.prepare(path, index)
-        sample = self.model(**batch, mode='predict')[0]
-        return img, sample
+    def predict(self, path: Path):
+        img, source = self.load(path)
+        return img, inference_dct_detector(self.model, source)
 
     def write(self, img, sample, name: str, out_dir: Path, score_thr: float):
-        drawn = img.copy()
         pred = sample.pred_instances
-        for box, score, label in zip(pred.bboxes.cpu().numpy(),
-                                     pred.scores.cpu().numpy(),
-                                     pred.labels.cpu().numpy()):
-            if score < score_thr:
-                continue
-            x1, y1, x2, y2 = np.rint(box).astype(int)
-            cv2.rectangle(drawn, (x1, y1), (x2, y2), (0, 255, 0), 2)
-            text = f'{self.classes[label] if self.classes else label} ' \
-                f'{score:.2f}'
-            cv2.putText(drawn, text, (x1, max(y1 - 4, 10)),
-                        cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 255, 0), 1)
-        save(out_dir / 'detections' / f'{name}.jpg', drawn)
+        pred = pred[pred.scores >= score_thr].cpu()
+        labels = pred.labels.numpy()
+        classes = self.classes or [
+            str(i) for i in range(labels.max(initial=-1) + 1)]
+        save(out_dir / 'detections' / f'{name}.jpg',
+             draw_detections(img, pred.bboxes.numpy(), labels,
+                             pred.scores.numpy(), classes))
         size = img.shape[1::-1]
         lines = []
         if 'pred_scene' in sample:
@@ -134,34 +116,35 @@ class ROCKDemo:
             ]
             write_text(out_dir / 'scene' / f'{name}.txt', lines)
         if 'pred_depth' in sample:
-            depth = sample.pred_depth.data[0].cpu().numpy()
-            near_bright = 1 - depth / max(float(depth.max()), 1e-6)
             save(out_dir / 'depth' / f'{name}.png',
-                 resize(np.rint(255 * near_bright).astype(np.uint8), size))
+                 draw_depth(sample.pred_depth.data[0].cpu().numpy(), size))
         if 'pred_normals' in sample:
-            normals = sample.pred_normals.data.cpu().numpy().transpose(
-                1, 2, 0)
-            rgb = np.rint((normals + 1) / 2 * 255).astype(np.uint8)
+            normals = sample.pred_normals.data.cpu().numpy()
             save(out_dir / 'normals' / f'{name}.png',
-                 resize(rgb[..., ::-1], size))
+                 draw_normals(normals.transpose(1, 2, 0), size))
         return lines[0] if lines else ''
 
     @torch.no_grad()
     def benchmark(self, paths, warmup: int) -> dict:
         """Images/s at batch 1: the network alone and file to results."""
+        pipeline = DCTInferencePipeline(self.model.cfg)
         network, end_to_end = [], []
         for index, path in enumerate(paths):
             synchronize(self.device)
             start = time.perf_counter()
-            _, batch = self.prepare(path, index)
-            self.model(**batch, mode='predict')
+            self.predict(path)
+            synchronize(self.device)
+            predicted = time.perf_counter()
+            inputs = self.model.data_preprocessor(
+                pseudo_collate([pipeline(self.load(path)[1])]),
+                False)['inputs']
             synchronize(self.device)
             forward_start = time.perf_counter()
-            self.model._forward(batch['inputs'])
+            self.model._forward(inputs)
             synchronize(self.device)
             end = time.perf_counter()
             if index >= warmup:
-                end_to_end.append(forward_start - start)
+                end_to_end.append(predicted - start)
                 network.append(end - forward_start)
         if not network:
             raise ValueError(f'--benchmark needs more than {warmup} images '
@@ -170,10 +153,6 @@ class ROCKDemo:
             network=len(network) / sum(network),
             end_to_end=len(end_to_end) / sum(end_to_end),
             images=len(network))
-
-
-def resize(img: np.ndarray, size) -> np.ndarray:
-    return cv2.resize(img, tuple(size), interpolation=cv2.INTER_NEAREST)
 
 
 def save(path: Path, img: np.ndarray) -> None:
@@ -196,8 +175,8 @@ def main():
                          f'{args.images}')
     demo = ROCKDemo(args)
     out_dir = Path(args.out_dir)
-    for index, path in enumerate(paths):
-        img, sample = demo.predict(path, index)
+    for path in paths:
+        img, sample = demo.predict(path)
         scene = demo.write(img, sample, path.stem, out_dir, args.score_thr)
         kept = int((sample.pred_instances.scores >= args.score_thr).sum())
         print(f'{path.name}: {kept} detections with score >= '

@@ -1,9 +1,12 @@
 """ROCK and the baseline SSD through tools/train.py and tools/test.py on
 the synthetic NYUv2 (2 iterations of a narrow network at 480 x 640), and
-the demo on the trained checkpoint."""
+the demo on the trained checkpoints."""
 import json
 import re
+import shutil
 
+import cv2
+import numpy as np
 import pytest
 
 import rock_synthetic as syn
@@ -80,7 +83,7 @@ def test_baseline_trains_and_tests_without_aux_tasks(data_root,
     assert not any(key.startswith('nyuv2/') for key in metrics)
 
 
-def test_rock_on_dct_coefficients_trains_and_tests(data_root,
+def test_rock_on_dct_coefficients_trains_and_tests(data_root, demo_images,
                                                    tmp_path_factory):
     """The DCT config re-encodes the augmented image and reads its
     coefficients; the aux targets follow at the backbone's stride 16."""
@@ -93,22 +96,62 @@ def test_rock_on_dct_coefficients_trains_and_tests(data_root,
                        model=syn.TINY_DCT_MODEL)
     for key in ('coco/bbox_mAP', *AUX_METRICS):
         assert key in metrics, key
+    # The demo feeds the test pipeline (DCTTestInput) files and crops.
+    out = tmp_path_factory.mktemp('rock_dct_demo')
+    run_demo(DCT, work_dir / 'iter_2.pth', demo_images[0], out,
+             syn.TINY_DCT_MODEL)
+    check_demo_outputs(out, demo_images)
 
 
-def test_demo_writes_boxes_scene_depth_normals(rock_run, data_root,
+@pytest.fixture(scope='module')
+def demo_images(data_root, tmp_path_factory):
+    """The synthetic JPEGs (4:3, entering as files) and ``wide.png``: the
+    first one with 4 columns on each side, which the demo crops back."""
+    folder = tmp_path_factory.mktemp('demo_images')
+    paths = sorted((data_root / 'jpeg').glob('*.jpg'))
+    for path in paths:
+        shutil.copy(path, folder)
+    first = cv2.imread(str(paths[0]))
+    cv2.imwrite(str(folder / 'wide.png'),
+                cv2.copyMakeBorder(first, 0, 0, 4, 4, cv2.BORDER_REFLECT))
+    return folder, paths[0].stem
+
+
+def run_demo(config, checkpoint, images, out, model, *options):
+    return run_tool('demo/rock_demo.py', config, checkpoint, images,
+                    '--out-dir', out, '--score-thr', '0', *options,
+                    '--cfg-options', *model, 'model.test_cfg.score_thr=0.0')
+
+
+def check_demo_outputs(out, images):
+    folder, first = images
+    names = sorted(p.stem for p in folder.iterdir())
+    for sub, suffix in (('detections', 'jpg'), ('depth', 'png'),
+                        ('normals', 'png'), ('scene', 'txt')):
+        assert sorted(p.stem for p in (out / sub).glob(f'*.{suffix}')) \
+            == names, sub
+    for name in names:  # the 4:3 region, at the input's resolution
+        for sub, suffix in (('detections', 'jpg'), ('depth', 'png'),
+                            ('normals', 'png')):
+            image = cv2.imread(str(out / sub / f'{name}.{suffix}'))
+            assert image.shape == (syn.HEIGHT, syn.WIDTH, 3), (sub, name)
+    ranking = (out / 'scene' / f'{first}.txt').read_text()
+    assert len(ranking.splitlines()) == 27
+    # The crop of wide.png is the first image's pixels: the same outputs.
+    assert (out / 'scene' / 'wide.txt').read_text() == ranking
+    for sub in ('depth', 'normals'):
+        assert np.array_equal(cv2.imread(str(out / sub / f'{first}.png')),
+                              cv2.imread(str(out / sub / 'wide.png'))), sub
+
+
+def test_demo_writes_boxes_scene_depth_normals(rock_run, demo_images,
                                                tmp_path):
     work_dir, _ = rock_run
     out = tmp_path / 'demo'
-    log = run_tool('demo/rock_demo.py', ROCK, work_dir / 'iter_2.pth',
-                   data_root / 'jpeg', '--out-dir', out, '--score-thr', '0',
-                   '--benchmark', '--warmup', '1', '--cfg-options',
-                   *syn.TINY_MODEL, 'model.test_cfg.score_thr=0.0')
-    names = sorted(p.stem for p in (data_root / 'jpeg').glob('*.jpg'))
-    for folder, suffix in (('detections', 'jpg'), ('depth', 'png'),
-                           ('normals', 'png'), ('scene', 'txt')):
-        assert sorted(p.stem for p in (out / folder).glob(f'*.{suffix}')) \
-            == names, folder
-    ranking = (out / 'scene' / f'{names[0]}.txt').read_text().splitlines()
-    assert len(ranking) == 27
+    log = run_demo(ROCK, work_dir / 'iter_2.pth', demo_images[0], out,
+                   syn.TINY_MODEL, '--benchmark', '--warmup', '1')
+    check_demo_outputs(out, demo_images)
+    assert re.search(r'wide.png: \d+ detections with score >= 0.0, scene '
+                     r'\w+ \d\.\d{4}', log)
     assert re.search(r'network only \d+\.\d+ img/s, end to end \d+\.\d+',
                      log)
