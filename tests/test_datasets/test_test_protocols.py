@@ -47,7 +47,7 @@ def deterministic_model(calibration):
         REPO / 'configs/ssd_dct/ssd300_dct-lcrfa-thinner-w025_1xb8-24e_toy.py')
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
-    norms = (model.backbone.y_norm, model.backbone.cbcr_norm)
+    norms = (model.backbone.stem.y_norm, model.backbone.stem.cbcr_norm)
     for norm in norms:
         norm.reset_running_stats()
         norm.momentum = None  # a plain average over the calibration batch

@@ -94,11 +94,11 @@ def test_full_size_stage_shapes_at_224_and_300(arch):
 
 def test_dctnet_subsets_pick_the_published_frequencies():
     model = DCTResNet('dctnet_24')
-    assert model.y_subset.tolist() == [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18,
+    assert model.stem.y_subset.tolist() == [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18,
                                        19, 24, 25, 26, 27]
-    assert model.cb_subset.tolist() == [0, 1, 8, 9]
-    assert DCTResNet('dctnet_32').y_subset.numel() == 22
-    assert model.input_norm.num_features == 24
+    assert model.stem.cb_subset.tolist() == [0, 1, 8, 9]
+    assert DCTResNet('dctnet_32').stem.y_subset.numel() == 22
+    assert model.stem.input_norm.num_features == 24
 
 
 def test_ssd_taps_at_300_with_stride_one_last_stage():
@@ -134,7 +134,7 @@ def test_tiny_widen_factor_trains():
     outs = model(dct_inputs(64, batch=2))
     assert [o.shape[1] for o in outs] == [48, 256]
     sum(o.mean() for o in outs).backward()
-    assert model.y_norm.weight.grad is not None
+    assert model.stem.y_norm.weight.grad is not None
     assert model.cbcr_stages[0][0].conv1.weight.grad is not None
 
 
@@ -161,7 +161,7 @@ def test_zero_init_residual():
 def test_frozen_stages_and_norm_eval():
     model = DCTResNet(widen_factor=0.125, frozen_stages=2, norm_eval=True)
     model.train()
-    frozen = [model.y_norm, model.cbcr_stages[0], *model.stages[:2]]
+    frozen = [model.stem, model.cbcr_stages[0], *model.stages[:2]]
     for module in frozen:
         assert all(not p.requires_grad for p in module.parameters())
     assert all(p.requires_grad for p in model.stages[2].parameters())

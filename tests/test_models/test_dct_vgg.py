@@ -22,7 +22,7 @@ def test_chroma_joins_block5_except_in_y_and_deconv_variants():
     assert DCTVGG('jpeg_deep_vgg_dct').trunk_convs[0].in_channels == 640
     assert DCTVGG('jpeg_deep_vgg_dct_y').trunk_convs[0].in_channels == 512
     deconv = DCTVGG('jpeg_deep_vgg_dct_deconv')
-    assert deconv.input_norm.num_features == 192
+    assert deconv.stem.input_norm.num_features == 192
     assert deconv.trunk_convs[0].in_channels == 512
     assert len(DCTVGG('vggA_dct').y_convs) == 2 * 3  # adapter + 2 convs
 
@@ -40,14 +40,14 @@ def test_tiny_vgg_trains_and_rejects_bad_arguments():
 
 def test_itsc_block_stem_sees_one_blocks_three_components():
     model = DCTVGG('itsc_vgg_dct', widen_factor=0.125).eval()
-    assert model.input_norm.num_features == 192
-    assert model.stem[0].kernel_size == (1, 1)
-    assert model.stem[0].out_channels == round(196 * 0.125)
+    assert model.stem.input_norm.num_features == 192
+    assert model.stem.block_conv.kernel_size == (1, 1)
+    assert model.stem.block_conv.out_channels == round(196 * 0.125)
     inputs = dct_inputs(64, 1, luma_per_chroma=1)
     with torch.no_grad():
-        before = model.stem(model.input_norm(torch.cat(list(inputs.values()), 1)))
+        before = model.stem(inputs)[0]
         inputs['cr'][:, :, 3, 5] += 100.
-        after = model.stem(model.input_norm(torch.cat(list(inputs.values()), 1)))
+        after = model.stem(inputs)[0]
     changed = (before != after).any(dim=1)[0]
     assert changed.nonzero().tolist() == [[3, 5]]
 
@@ -55,7 +55,7 @@ def test_itsc_block_stem_sees_one_blocks_three_components():
 @pytest.mark.parametrize('arch,inputs', [
     ('jpeg_deep_vgg_dct', ['y_norm', 'cbcr_norm']),
     ('jpeg_deep_vgg_dct_deconv', ['cb_deconv', 'cr_deconv', 'input_norm']),
-    ('itsc_vgg_dct', ['input_norm', 'stem']),
+    ('itsc_vgg_dct', ['input_norm', 'block_conv']),
 ])
 def test_frozen_stages_and_norm_eval(arch, inputs):
     from torch.nn.modules.batchnorm import _BatchNorm
@@ -68,7 +68,7 @@ def test_frozen_stages_and_norm_eval(arch, inputs):
                        frozen_stages=frozen_stages).train()
         stages = [model.y_convs, model.trunk_convs]
         for name in inputs:
-            assert trainable(getattr(model, name)) == \
+            assert trainable(getattr(model.stem, name)) == \
                 {frozen_stages < 0}, (name, frozen_stages)
         for index, stage in enumerate(stages):
             assert trainable(stage) == {index >= frozen_stages}, index

@@ -45,7 +45,7 @@ def test_loss_mode(detector):
     total = sum(sum(v) for v in losses.values())
     assert torch.isfinite(total) and total > 0
     total.backward()
-    assert detector.backbone.y_norm.weight.grad is not None
+    assert detector.backbone.stem.y_norm.weight.grad is not None
 
 
 def test_predict_mode_works_with_mmdets_ssd_head(detector):

@@ -213,9 +213,9 @@ def test_itsc_classifier_reads_444_chroma_and_trains(class_folders):
             dict(y=(64, 28, 28), cb=(64, 28, 28), cr=(64, 28, 28))
     model = MODELS.build(cfg.model)
     model.init_weights()
-    assert model.backbone.input_norm.eps == 1e-3
+    assert model.backbone.stem.input_norm.eps == 1e-3
     optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
-    before = model.backbone.stem[0].weight.clone()
+    before = model.backbone.stem.block_conv.weight.clone()
     losses = model.train_step(pseudo_collate(samples), optim)
     assert torch.isfinite(losses['loss_cls'])
-    assert not torch.equal(before, model.backbone.stem[0].weight)
+    assert not torch.equal(before, model.backbone.stem.block_conv.weight)

@@ -92,7 +92,8 @@ def write_layers(path, layers):
 def test_mapped_layers_input_norm_deconvs_and_a_new_block(tmp_path):
     """The seed's own layers of `deconv`, taken by --map: a Keras BN
     without gamma (scale=False), the Cb/Cr Conv2DTranspose layers and the
-    new res2a3 block ahead of the ImageNet blocks."""
+    new res2a3 block ahead of the ImageNet blocks. The deconvs are named
+    as before the input layers moved into ``stem``: both names work."""
     rng = np.random.default_rng(1)
     layers = {
         'bn_input': dict(beta=rng.normal(size=192),
@@ -114,7 +115,7 @@ def test_mapped_layers_input_norm_deconvs_and_a_new_block(tmp_path):
     h5, out = tmp_path / 'seed.h5', tmp_path / 'seed.pth'
     write_layers(h5, layers)
     log = run_tool('tools/model_converters/keras_to_dct_mmdet.py', h5,
-                   'deconv', out, '--map', 'input_norm=bn_input',
+                   'deconv', out, '--map', 'stem.input_norm=bn_input',
                    'cb_deconv=deconv_cb', 'cr_deconv=deconv_cr',
                    'trunk_stages.0.0=res2a3')
     # The ImageNet blocks were not in this file: named as missing.
@@ -125,9 +126,9 @@ def test_mapped_layers_input_norm_deconvs_and_a_new_block(tmp_path):
         {k[len('backbone.'):]: v for k, v in state.items()}, strict=False)
     assert not result.unexpected_keys
     assert len(state) == 4 + 2 * 2 + 4 * 5  # BN, 2 deconvs, 4 conv+BN
-    assert model.input_norm.weight.eq(1).all()  # Keras scale=False
+    assert model.stem.input_norm.weight.eq(1).all()  # Keras scale=False
     torch.testing.assert_close(
-        model.input_norm.running_mean,
+        model.stem.input_norm.running_mean,
         torch.from_numpy(layers['bn_input']['moving_mean']).float())
     # Keras' Conv2DTranspose(2, strides=2): out[2i+a, 2j+b, o] =
     # sum_c x[i, j, c] K[a, b, o, c] + bias[o].
@@ -135,7 +136,7 @@ def test_mapped_layers_input_norm_deconvs_and_a_new_block(tmp_path):
     kernel, bias = layers['deconv_cb']['kernel'], layers['deconv_cb']['bias']
     keras = np.einsum('ijc,aboc->iajbo', x, kernel).reshape(6, 8, 64) + bias
     with torch.no_grad():
-        ours = model.cb_deconv(torch.from_numpy(x).permute(2, 0, 1)[None])
+        ours = model.stem.cb_deconv(torch.from_numpy(x).permute(2, 0, 1)[None])
     np.testing.assert_allclose(ours[0].permute(1, 2, 0).numpy(), keras,
                                rtol=1e-4, atol=1e-4)
 

@@ -12,9 +12,10 @@ layers:
 
 * a bottleneck block: ``y_stages.0.0=res2a3`` (its ``res2a3_branch2a``,
   ``bn2a3_branch2a``, ... layers);
-* one layer, by module path: a batch norm (``y_norm=bn_y``), a conv or
-  transposed conv (``cb_deconv=deconv_cb``, ``y_convs.0=block4_conv1`` for
-  a ``DCTVGG`` preset).
+* one layer, by module path: a batch norm (``stem.y_norm=bn_y``), a conv
+  or transposed conv (``stem.cb_deconv=deconv_cb``,
+  ``y_convs.0=block4_conv1`` for a ``DCTVGG`` preset). The names from before
+  the input layers moved into ``stem`` (``y_norm=bn_y``) still work.
 
 Kernels are transposed to PyTorch's layout; a block's Keras conv biases are
 folded into the following batch norm (our block convs have none). Prints what
@@ -30,6 +31,7 @@ import torch.nn as nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from dct_mmdet.models import DCTResNet
+from dct_mmdet.models.backbones.dct_stems import current_name
 from dct_mmdet.models.backbones.presets import build_preset
 
 BRANCHES = {'conv1': '2a', 'conv2': '2b', 'conv3': '2c', 'downsample': '1'}
@@ -144,13 +146,13 @@ def convert(layers: dict, model: nn.Module, extra: dict) -> tuple:
                               missing)
         if model.merge == 'rgb':
             if 'conv1' in layers and 'bn_conv1' in layers:
-                convert_conv_bn(layers['conv1'], layers['bn_conv1'], 'conv1',
-                                'bn1', state)
+                convert_conv_bn(layers['conv1'], layers['bn_conv1'],
+                                'stem.conv1', 'stem.bn1', state)
             else:
                 missing.append('conv1')
     for ours, keras in extra.items():
-        convert_layer(layers, model, own, ours.rstrip('.'), keras, state,
-                      missing)
+        convert_layer(layers, model, own, current_name(ours.rstrip('.')),
+                      keras, state, missing)
     return state, missing
 
 
@@ -161,7 +163,7 @@ def main():
     parser.add_argument('out', help='output .pth (a state_dict checkpoint)')
     parser.add_argument('--map', nargs='*', default=[],
                         help='OURS=KERAS pairs: a block (y_stages.0.0=res2a3) '
-                        'or one layer (y_norm=bn_y)')
+                        'or one layer (stem.y_norm=bn_y)')
     parser.add_argument('--prefix', default='backbone.',
                         help="key prefix (default 'backbone.', as in "
                         'classifier and detector checkpoints)')

@@ -7,12 +7,13 @@ from typing import NamedTuple, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmcv.cnn import build_conv_layer, build_norm_layer
 from mmengine.model import BaseModule, ModuleList, Sequential
 
 from dct_mmdet.registry import MODELS
+from .dct_stems import build_stem, rename_legacy_keys
 from .freezing import StageFreezing
+from .rgb_transfer import load_rgb_resnet50
 
 
 class Stage(NamedTuple):
@@ -135,22 +136,13 @@ class DCTResNet(StageFreezing, BaseModule):
     ``--archi`` names, ``dctnet_<channels>`` for Xu et al. 2020).
 
     Input: ``dict(y=(N, 64, 2h, 2w), cb=(N, 64, h, w), cr=(N, 64, h, w))``
-    (as :class:`DCTDataPreprocessor` makes it). A row's ``merge`` says how
-    luma and chroma meet:
-
-    * ``late``: Y passes an input BN and the ``y`` stages; Cb and Cr are
-      concatenated (Cb first), pass an input BN and the ``cbcr`` stages; the
-      two are concatenated once both are at the same stride, before the
-      ``trunk`` stages. No ``cbcr`` stages: a Y-only network.
-    * ``upsample`` / ``deconv``: Cb and Cr are brought to the luma grid
-      (nearest x2, or one 2x2 stride-2 transposed conv each), concatenated
-      after Y (192 channels) and pass an input BN.
-    * ``downsample``: Y (after an input BN) passes a 2x2 stride-2 conv to
-      256 channels and meets Cb and Cr at their grid (384 channels, BN).
-    * ``subset``: a static subset of each component's frequencies, chroma
-      upsampled (nearest) to the luma grid, concatenated, BN; no stem.
-    * ``rgb``: not DCT: an ``(N, 3, H, W)`` image tensor through ResNet's
-      7x7 stem and max pool (the RGB baseline).
+    (as :class:`DCTDataPreprocessor` makes it), or an ``(N, 3, H, W)``
+    image for ``merge='rgb'``. A row's ``merge`` (default ``late``) names
+    the stem where luma and chroma meet (:mod:`.dct_stems`); with ``late``,
+    Y passes the ``y`` stages and Cb+Cr the ``cbcr`` stages, and the two are
+    concatenated once at the same stride, before the ``trunk`` stages (no
+    ``cbcr`` stages: a Y-only network). The other stems merge everything
+    before the ``trunk`` stages.
 
     Args:
         arch (str): a key of ``arch_settings``.
@@ -290,139 +282,85 @@ class DCTResNet(StageFreezing, BaseModule):
             ]
         super().__init__(init_cfg)
         setting = self.arch_settings[arch]
-        self.merge = setting.get('merge', 'late')
-        y_specs = list(setting.get('y', ()))
-        trunk_specs = list(setting['trunk'])
-        num_stages = len(y_specs) + len(trunk_specs)
-        if strides is not None:
-            if len(strides) != num_stages:
-                raise ValueError(f'{arch} has {num_stages} stages, got '
-                                 f'{len(strides)} strides')
-            y_specs = [s._replace(stride=st)
-                       for s, st in zip(y_specs, strides)]
-            trunk_specs = [s._replace(stride=st) for s, st in
-                           zip(trunk_specs, strides[len(y_specs):])]
-        out_indices = tuple(i % num_stages if -num_stages <= i < 0 else i
-                            for i in out_indices)
-        if not out_indices or \
-                not all(0 <= i < num_stages for i in out_indices):
-            raise ValueError(f'out_indices must be in [0, {num_stages}), '
-                             f'got {out_indices}')
         self.arch = arch
-        self.out_indices = out_indices
+        self.merge = setting.get('merge', 'late')
+        self.widen_factor = widen_factor
         self.frozen_stages = frozen_stages
         self.norm_eval = norm_eval
         self.rgb_pretrained = rgb_pretrained
+        self._block_cfg = dict(
+            style=style, conv_cfg=conv_cfg, norm_cfg=norm_cfg,
+            init_cfg=dict(type='Constant', val=0, override=dict(name='bn3'))
+            if zero_init_residual else None)
+        y_specs, trunk_specs = self._with_strides(
+            arch, setting.get('y', ()), setting['trunk'], strides)
+        num_stages = len(y_specs) + len(trunk_specs)
+        self.out_indices = tuple(
+            i % num_stages if -num_stages <= i < 0 else i
+            for i in out_indices)
+        if not self.out_indices or \
+                not all(0 <= i < num_stages for i in self.out_indices):
+            raise ValueError(f'out_indices must be in [0, {num_stages}), '
+                             f'got {out_indices}')
         self._specs = (*y_specs, *trunk_specs)
-        block_init = dict(type='Constant', val=0, override=dict(
-            name='bn3')) if zero_init_residual else None
 
-        def width(channels: int) -> int:
-            return max(8, int(round(channels * widen_factor)))
-
-        def make_stages(specs, in_channels):
-            stages = ModuleList()
-            for spec in specs:
-                kernels = spec.kernel if isinstance(spec.kernel, tuple) \
-                    else (spec.kernel, ) * spec.blocks
-                blocks = []
-                for index, kernel in enumerate(kernels):
-                    blocks.append(
-                        DCTBottleneck(
-                            in_channels,
-                            width(spec.mid),
-                            width(spec.out),
-                            kernel,
-                            spec.stride if index == 0 else 1,
-                            style=style,
-                            conv_cfg=conv_cfg,
-                            norm_cfg=norm_cfg,
-                            init_cfg=block_init))
-                    in_channels = width(spec.out)
-                stages.append(Sequential(*blocks))
-            return stages, in_channels
-
-        in_channels = self._make_input_layers(setting, width(256), conv_cfg,
-                                              norm_cfg)
-        self.y_stages, y_channels = make_stages(y_specs, in_channels)
-        self.cbcr_stages, cbcr_channels = make_stages(
-            setting.get('cbcr', ()), 128)
-        if not self.cbcr_stages:
-            cbcr_channels = 0
-        self.trunk_stages, _ = make_stages(
-            trunk_specs, (y_channels if y_specs else in_channels) +
-            cbcr_channels)
-        self.stage_channels = tuple(
-            width(s.out) for s in (*y_specs, *trunk_specs))
+        self.stem = build_stem(setting, bool(setting.get('cbcr')),
+                               self._width, conv_cfg, norm_cfg)
+        self.register_load_state_dict_pre_hook(rename_legacy_keys)
+        self.y_stages, y_channels = self._make_stages(
+            y_specs, self.stem.out_channels)
+        self.cbcr_stages, cbcr_channels = self._make_stages(
+            setting.get('cbcr', ()), self.stem.chroma_channels)
+        self.trunk_stages, _ = self._make_stages(
+            trunk_specs, y_channels + cbcr_channels)
+        self.stage_channels = tuple(self._width(s.out) for s in self._specs)
         self._freeze_stages()
 
-    def _make_input_layers(self, setting, down_channels, conv_cfg,
-                           norm_cfg) -> int:
-        """Build the merge's input layers; return the channels they give."""
-        if self.merge == 'late':
-            self.y_norm = build_norm_layer(norm_cfg, 64)[1]
-            if setting.get('cbcr'):
-                self.cbcr_norm = build_norm_layer(norm_cfg, 128)[1]
-            return 64
-        if self.merge in ('upsample', 'deconv'):
-            if self.merge == 'deconv':
-                self.cb_deconv = nn.ConvTranspose2d(64, 64, 2, stride=2)
-                self.cr_deconv = nn.ConvTranspose2d(64, 64, 2, stride=2)
-            channels = 192
-        elif self.merge == 'downsample':
-            self.y_norm = build_norm_layer(norm_cfg, 64)[1]
-            self.y_down = build_conv_layer(
-                conv_cfg, 64, down_channels, 2, stride=2)
-            channels = down_channels + 128
-        elif self.merge == 'rgb':
-            self.conv1 = build_conv_layer(
-                conv_cfg, 3, 64, 7, stride=2, padding=3, bias=False)
-            self.bn1 = build_norm_layer(norm_cfg, 64)[1]
-            self.maxpool = nn.Sequential(
-                nn.ReLU(inplace=True), nn.MaxPool2d(3, stride=2, padding=1))
-            return 64
-        elif self.merge == 'subset':
-            for component, indices in setting['subset'].items():
-                self.register_buffer(f'{component}_subset',
-                                     torch.tensor(indices), False)
-            channels = sum(map(len, setting['subset'].values()))
-        else:
-            raise ValueError(f'unknown merge {self.merge!r}')
-        self.input_norm = build_norm_layer(norm_cfg, channels)[1]
-        return channels
+    @staticmethod
+    def _with_strides(arch, y_specs, trunk_specs, strides):
+        """The table's ``y`` and ``trunk`` stages, with ``strides`` (one per
+        stage, in that order) replacing theirs when given."""
+        y_specs, trunk_specs = list(y_specs), list(trunk_specs)
+        if strides is None:
+            return y_specs, trunk_specs
+        if len(strides) != len(y_specs) + len(trunk_specs):
+            raise ValueError(f'{arch} has {len(y_specs) + len(trunk_specs)} '
+                             f'stages, got {len(strides)} strides')
+        specs = [spec._replace(stride=stride)
+                 for spec, stride in zip([*y_specs, *trunk_specs], strides)]
+        return specs[:len(y_specs)], specs[len(y_specs):]
+
+    def _width(self, channels: int) -> int:
+        return max(8, int(round(channels * self.widen_factor)))
+
+    def _make_stages(self, specs: Sequence[Stage],
+                     in_channels: int) -> Tuple[ModuleList, int]:
+        """One ``Sequential`` of bottlenecks per spec; returns them and the
+        channels the last one gives (``in_channels`` for no spec)."""
+        stages = ModuleList()
+        for spec in specs:
+            kernels = spec.kernel if isinstance(spec.kernel, tuple) \
+                else (spec.kernel, ) * spec.blocks
+            blocks = []
+            for index, kernel in enumerate(kernels):
+                blocks.append(
+                    DCTBottleneck(in_channels, self._width(spec.mid),
+                                  self._width(spec.out), kernel,
+                                  spec.stride if index == 0 else 1,
+                                  **self._block_cfg))
+                in_channels = self._width(spec.out)
+            stages.append(Sequential(*blocks))
+        return stages, in_channels
 
     @property
     def stages(self):
         """The indexable stages: ``y`` stages, then ``trunk`` stages."""
         return [*self.y_stages, *self.trunk_stages]
 
-    def _merge_input(self, inputs) -> torch.Tensor:
-        if self.merge == 'rgb':
-            return self.maxpool(self.bn1(self.conv1(inputs)))
-        y, cb, cr = inputs['y'], inputs['cb'], inputs['cr']
-        if self.merge == 'late':
-            return self.y_norm(y)
-        if self.merge == 'downsample':
-            merged = [self.y_down(self.y_norm(y)), cb, cr]
-        else:
-            if self.merge == 'subset':
-                y, cb, cr = (x[:, getattr(self, f'{c}_subset')]
-                             for x, c in ((y, 'y'), (cb, 'cb'), (cr, 'cr')))
-            if self.merge == 'deconv':
-                cb, cr = self.cb_deconv(cb), self.cr_deconv(cr)
-            elif cb.shape[-2:] != y.shape[-2:]:
-                cb = F.interpolate(cb, size=y.shape[-2:], mode='nearest')
-                cr = F.interpolate(cr, size=y.shape[-2:], mode='nearest')
-            merged = [y, cb, cr]
-        return self.input_norm(torch.cat(merged, dim=1))
-
-    def forward(self, inputs: dict) -> Tuple[torch.Tensor, ...]:
-        x = self._merge_input(inputs)
-        if self.cbcr_stages:
-            cbcr = self.cbcr_norm(
-                torch.cat([inputs['cb'], inputs['cr']], dim=1))
-            for stage in self.cbcr_stages:
-                cbcr = stage(cbcr)
+    def forward(self, inputs) -> Tuple[torch.Tensor, ...]:
+        x, cbcr = self.stem(inputs)
+        for stage in self.cbcr_stages:
+            cbcr = stage(cbcr)
         outs = []
         for index, stage in enumerate(self.stages):
             if self.cbcr_stages and index == len(self.y_stages):
@@ -436,7 +374,7 @@ class DCTResNet(StageFreezing, BaseModule):
         """Our block prefix -> the matching ImageNet ResNet-50 block."""
         names = [f'y_stages.{i}' for i in range(len(self.y_stages))] + \
             [f'trunk_stages.{i}' for i in range(len(self.trunk_stages))]
-        mapping = {'conv1.': 'conv1.', 'bn1.': 'bn1.'} \
+        mapping = {'stem.conv1.': 'conv1.', 'stem.bn1.': 'bn1.'} \
             if self.merge == 'rgb' else {}
         for name, spec in zip(names, self._specs):
             if spec.rgb is not None:
@@ -446,67 +384,14 @@ class DCTResNet(StageFreezing, BaseModule):
         return mapping
 
     def load_rgb_resnet50(self, checkpoint, logger=None) -> Tuple[list, list]:
-        """Copy ImageNet ResNet-50 tensors into the matching blocks.
-
-        ``checkpoint``: a path or a state dict, with torchvision or mmdet
-        names (a ``backbone.`` or ``module.`` prefix is dropped). Logs which
-        block took which ImageNet block, the tensors skipped for a shape
-        mismatch and those the checkpoint lacks; raises if it holds none of
-        them (not a ResNet-50). Returns the names loaded and the names
-        skipped for a shape mismatch.
-        """
-        from mmengine.logging import print_log
-        from mmengine.runner.checkpoint import CheckpointLoader
-        name = checkpoint if isinstance(checkpoint, str) else 'state dict'
-        if not isinstance(checkpoint, dict):
-            checkpoint = CheckpointLoader.load_checkpoint(
-                checkpoint, map_location='cpu')
-        source = checkpoint.get('state_dict', checkpoint)
-        source = {
-            key.split('backbone.', 1)[-1].split('module.', 1)[-1]: value
-            for key, value in source.items()
-        }
-        own = self.state_dict()
-        loaded, skipped, absent, blocks, mismatches = [], [], [], [], []
-        for ours, theirs in self.rgb_key_map().items():
-            count = 0
-            for key in [k for k in own if k.startswith(ours)]:
-                tensor = source.get(theirs + key[len(ours):])
-                if tensor is None:
-                    absent.append(key)
-                elif tensor.shape == own[key].shape:
-                    own[key].copy_(tensor)
-                    loaded.append(key)
-                    count += 1
-                else:
-                    skipped.append(key)
-                    mismatches.append(
-                        f'{key} {tuple(own[key].shape)} vs {theirs}'
-                        f'{key[len(ours):]} {tuple(tensor.shape)}')
-            blocks.append(f'{ours[:-1]} <- {theirs[:-1]} ({count})')
-        if not loaded:
-            raise ValueError(
-                f'{name}: none of the {len(absent) + len(skipped)} ImageNet '
-                f'ResNet-50 tensors that {self.arch} takes is in it (e.g. '
-                f'{next(iter(self.rgb_key_map().values()))}conv1.weight)')
-        print_log(
-            f'{self.arch}: loaded {len(loaded)} ImageNet ResNet-50 tensors '
-            f'from {name}: ' + ', '.join(blocks) +
-            f'; skipped {len(skipped)} for shape: {mismatches}'
-            f'; {len(absent)} not in the checkpoint: {absent}',
-            logger=logger or 'current')
-        return loaded, skipped
+        """See :func:`~.rgb_transfer.load_rgb_resnet50`."""
+        return load_rgb_resnet50(self, checkpoint, logger)
 
     def init_weights(self):
         super().init_weights()
         if self.rgb_pretrained:
             self.load_rgb_resnet50(self.rgb_pretrained)
 
-    def _input_layers(self):
-        names = ('y_norm', 'cbcr_norm', 'y_down', 'cb_deconv', 'cr_deconv',
-                 'input_norm', 'conv1', 'bn1')
-        return [getattr(self, n) for n in names if hasattr(self, n)]
-
     def _frozen_modules(self):
-        return [*self._input_layers(), *self.cbcr_stages,
+        return [self.stem, *self.cbcr_stages,
                 *self.stages[:self.frozen_stages]]

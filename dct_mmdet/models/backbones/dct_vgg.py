@@ -4,10 +4,10 @@ from typing import Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
-from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 
 from dct_mmdet.registry import MODELS
+from .dct_stems import build_stem, rename_legacy_keys
 from .freezing import StageFreezing
 
 
@@ -25,18 +25,12 @@ class DCTVGG(StageFreezing, BaseModule):
     """VGG-DCT: Y enters at VGG's block 4 (stride 8), chroma joins block 5.
 
     Input: ``dict(y=(N, 64, 2h, 2w), cb=(N, 64, h, w), cr=(N, 64, h, w))``.
-    Stage 0: ``merge='late'``: input BN on Y, then the ``y`` 3x3 convs
-    (a 256-wide adapter and VGG's block-4 convs); ``merge='deconv'``: Cb and
-    Cr each pass a 2x2 stride-2 transposed conv to the luma grid, are
-    concatenated after Y (192 channels) with an input BN, then the ``y``
-    convs; ``merge='stack'`` (ITSC 2019, 4:4:4 input: Cb and Cr on the
-    luma grid): the three concatenated (192), input BN, a 1x1 conv with
-    ReLU to ``stem`` channels -- the ITSC 8x8 stride-8 conv over the
-    spatial block layout, which sees exactly one block's 3 x 64
-    coefficients (the ITSC BN normalises per component, ours per
-    coefficient) -- then the ``y`` convs. Stage 1: 2x2 max pool, then (``late`` with ``chroma``) the
-    input-BN'd Cb+Cr concatenated, block 5's convs and a 2x2 max pool. At
-    224 px: 28x28x512, then 7x7x512.
+    Stage 0: the row's stem (:mod:`.dct_stems`; ``late``: Y alone,
+    ``deconv``: chroma brought to the luma grid, ``stack``: the ITSC 2019
+    block stem over 4:4:4 input), then the ``y`` 3x3 convs (a 256-wide
+    adapter and VGG's block-4 convs for ``late``). Stage 1: 2x2 max pool,
+    then (``late`` with ``chroma``) the input-BN'd Cb+Cr concatenated,
+    block 5's convs and a 2x2 max pool. At 224 px: 28x28x512, then 7x7x512.
 
     Args:
         arch (str): a key of ``arch_settings``.
@@ -45,8 +39,8 @@ class DCTVGG(StageFreezing, BaseModule):
         final_pool (bool): end stage 1 with the 2x2 max pool (classification);
             SSD drops it, ``SSDExtrasNeck``'s pool5/fc6/fc7 follow instead
             (19x19x512 at 300 px).
-        frozen_stages (int): freeze the input layers (input BNs, transposed
-            convs, ITSC stem) and the first k stages; -1 freezes nothing.
+        frozen_stages (int): freeze the stem and the first k stages; -1
+            freezes nothing.
         norm_eval (bool): keep BN layers in eval mode while training.
     """
 
@@ -91,30 +85,19 @@ class DCTVGG(StageFreezing, BaseModule):
         self.out_indices = tuple(out_indices)
         self.merge = setting.get('merge', 'late')
         self.chroma = setting.get('chroma', True) and self.merge == 'late'
-        y_widths = [max(8, round(w * widen_factor)) for w in setting['y']]
-        trunk_widths = [
-            max(8, round(w * widen_factor)) for w in setting['trunk']
-        ]
-        if self.merge == 'deconv':
-            self.cb_deconv = nn.ConvTranspose2d(64, 64, 2, stride=2)
-            self.cr_deconv = nn.ConvTranspose2d(64, 64, 2, stride=2)
-            self.input_norm = build_norm_layer(norm_cfg, 192)[1]
-            y_in = 192
-        elif self.merge == 'stack':
-            self.input_norm = build_norm_layer(norm_cfg, 192)[1]
-            y_in = max(8, round(setting['stem'] * widen_factor))
-            self.stem = nn.Sequential(
-                nn.Conv2d(192, y_in, 1), nn.ReLU(inplace=True))
-        else:
-            self.y_norm = build_norm_layer(norm_cfg, 64)[1]
-            y_in = 64
-        if self.chroma:
-            self.cbcr_norm = build_norm_layer(norm_cfg, 128)[1]
-        self.y_convs = conv_relu(y_in, y_widths)
+
+        def width(channels: int) -> int:
+            return max(8, round(channels * widen_factor))
+
+        y_widths = [width(w) for w in setting['y']]
+        trunk_widths = [width(w) for w in setting['trunk']]
+        self.stem = build_stem(setting, self.chroma, width, None, norm_cfg)
+        self.register_load_state_dict_pre_hook(rename_legacy_keys)
+        self.y_convs = conv_relu(self.stem.out_channels, y_widths)
         self.pool = nn.MaxPool2d(2, 2)
         self.final_pool = final_pool
-        self.trunk_convs = conv_relu(y_widths[-1] + 128 * self.chroma,
-                                     trunk_widths)
+        self.trunk_convs = conv_relu(
+            y_widths[-1] + self.stem.chroma_channels, trunk_widths)
         self.stage_channels = (y_widths[-1], trunk_widths[-1])
         if not -1 <= frozen_stages <= 2:
             raise ValueError(f'frozen_stages must be in -1..2, got '
@@ -124,34 +107,15 @@ class DCTVGG(StageFreezing, BaseModule):
         self._freeze_stages()
 
     def _frozen_modules(self):
-        inputs = [
-            getattr(self, name)
-            for name in ('y_norm', 'cbcr_norm', 'cb_deconv', 'cr_deconv',
-                         'input_norm', 'stem') if hasattr(self, name)
-        ]
-        return [*inputs, *(self.y_convs, self.trunk_convs)[:self.frozen_stages]]
+        return [self.stem,
+                *(self.y_convs, self.trunk_convs)[:self.frozen_stages]]
 
     def forward(self, inputs: dict) -> Tuple[torch.Tensor, ...]:
-        if self.merge == 'deconv':
-            x = self.input_norm(
-                torch.cat([
-                    inputs['y'],
-                    self.cb_deconv(inputs['cb']),
-                    self.cr_deconv(inputs['cr'])
-                ], dim=1))
-        elif self.merge == 'stack':
-            x = self.stem(
-                self.input_norm(
-                    torch.cat([inputs['y'], inputs['cb'], inputs['cr']],
-                              dim=1)))
-        else:
-            x = self.y_norm(inputs['y'])
+        x, cbcr = self.stem(inputs)
         x = self.y_convs(x)
         outs = [x] if 0 in self.out_indices else []
         x = self.pool(x)
-        if self.chroma:
-            cbcr = self.cbcr_norm(
-                torch.cat([inputs['cb'], inputs['cr']], dim=1))
+        if cbcr is not None:
             x = torch.cat([x, cbcr], dim=1)
         x = self.trunk_convs(x)
         if self.final_pool:
