@@ -42,22 +42,29 @@ class DCTTestInput(SkipUnreadable, BaseTransform):
       from its own grid to the grid the model reads.
 
     All three see the image upright, as OpenCV shows a file with an EXIF
-    orientation. The image comes from ``results['img_bytes']`` when set (in-memory JPEG
-    data, see :func:`dct_mmdet.apis.inference_dct_detector`), otherwise from
-    the file at ``img_path``. Under every protocol a truncated or corrupt
-    JPEG raises :class:`JPEGReadError` (``'reencode'`` checks it with a
-    strict coefficient read before decoding).
+    orientation. The image comes from ``results['img_bytes']`` when set
+    (in-memory JPEG data, see :func:`dct_mmdet.apis.inference_dct_detector`),
+    otherwise from the file at ``img_path``. Under every protocol a
+    truncated or corrupt JPEG raises :class:`JPEGReadError` (``'reencode'``
+    checks it with a strict coefficient read before decoding).
 
     Required Keys:
 
     - img_path (or img_bytes)
+    - gt_bboxes (optional; 'reencode' resizes them as mmdet's ``Resize``)
+
+    Modified Keys:
+
+    - gt_bboxes ('reencode')
 
     Added Keys:
 
     - dct_y, dct_cb, dct_cr, dct_grayscale
     - img_shape, ori_shape, scale_factor
+    - scale, keep_ratio, homography_matrix ('reencode': mmdet's ``Resize``)
     - geometry, dct_subsampling, dct_quant ('resample'; 'direct' for
       EXIF-turned files that need it), dct_requantize ('resample')
+    - skipped_images (see :class:`SkipUnreadable`)
 
     Args:
         protocol (str): 'reencode', 'direct' or 'resample'.

@@ -89,6 +89,27 @@ class PackDCTInputs(PackDetInputs):
     batch, which keeps worker-to-main-process transfers small. The names of
     images skipped before this one (``skipped_images``, see
     :class:`SkipUnreadable`) go into the metainfo.
+
+    The packed dict holds ``inputs`` and ``data_samples`` only, as
+    ``PackDetInputs``'s.
+
+    Required Keys:
+
+    - dct_y, dct_cb, dct_cr
+    - geometry, dct_subsampling, dct_quant (optional: samples still to be
+      resampled)
+    - photometric, dct_requantize (optional)
+    - gt_bboxes, gt_bboxes_labels, gt_ignore_flags (optional)
+    - img (optional: packed as ``PackDetInputs`` does, then replaced by the
+      coefficients)
+    - skipped_images (optional)
+    - the ``meta_keys`` present
+
+    Added Keys:
+
+    - inputs (dict of ``y``, ``cb``, ``cr`` tensors, ``quant``,
+      ``subsampling``, ``geometry``, ``photometric``, ``requantize``)
+    - data_samples (``DetDataSample``: ``gt_instances``, the metainfo)
     """
 
     def transform(self, results: dict) -> dict:
@@ -105,7 +126,20 @@ class PackDCTInputs(PackDetInputs):
 class PackClsInputs(BaseTransform):
     """Pack ``img`` (as a ``(3, H, W)`` tensor) with a ``BaseDataElement``
     carrying ``gt_label`` (when known): the RGB baselines of the
-    classification experiments."""
+    classification experiments. The packed dict holds ``inputs`` and
+    ``data_samples`` only.
+
+    Required Keys:
+
+    - img ((H, W, C) or (H, W))
+    - gt_label (optional)
+    - the ``meta_keys`` present
+
+    Added Keys:
+
+    - inputs ((C, H, W) tensor)
+    - data_samples (``BaseDataElement``: ``gt_label``, the metainfo)
+    """
 
     def __init__(self,
                  meta_keys=('img_path', 'ori_shape', 'img_shape',
@@ -129,7 +163,22 @@ class PackClsInputs(BaseTransform):
 @TRANSFORMS.register_module()
 class PackDCTClsInputs(PackClsInputs):
     """Pack DCT inputs as :class:`PackDCTInputs` does, with a
-    ``BaseDataElement`` carrying ``gt_label`` for classification."""
+    ``BaseDataElement`` carrying ``gt_label`` for classification. The
+    packed dict holds ``inputs`` and ``data_samples`` only.
+
+    Required Keys:
+
+    - dct_y, dct_cb, dct_cr
+    - geometry, dct_subsampling, dct_quant, photometric, dct_requantize
+      (optional, as for :class:`PackDCTInputs`)
+    - gt_label (optional)
+    - the ``meta_keys`` present
+
+    Added Keys:
+
+    - inputs (as :class:`PackDCTInputs`'s)
+    - data_samples (``BaseDataElement``: ``gt_label``, the metainfo)
+    """
 
     def pack_inputs(self, results: dict):
         return pack_coefficients(results)

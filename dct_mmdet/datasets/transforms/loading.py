@@ -116,10 +116,9 @@ class LoadDCTFromFile(SkipUnreadable, BaseTransform):
     :func:`dct_mmdet.apis.inference_dct_detector`) is read instead of the
     file when set, so that bytes from a request need no temporary file.
 
-    Sets the ``dct_*`` keys, ``img_shape``/``ori_shape`` (pixels) and
-    ``scale_factor`` (1: the network sees the stored size). A file
-    that cannot give trustworthy coefficients (truncated, CMYK, not a
-    JPEG, ...) raises :class:`dct_codec.JPEGReadError` naming it.
+    ``scale_factor`` is 1 (the network sees the stored size). A file that
+    cannot give trustworthy coefficients (truncated, CMYK, not a JPEG, ...)
+    raises :class:`dct_codec.JPEGReadError` naming it.
 
     The image comes out upright, as OpenCV (mmdet's ``LoadImageFromFile``)
     shows it: a file with an EXIF orientation other than 1 is turned
@@ -137,6 +136,7 @@ class LoadDCTFromFile(SkipUnreadable, BaseTransform):
     - dct_y, dct_cb, dct_cr, dct_grayscale
     - img_shape, ori_shape, scale_factor
     - geometry, dct_subsampling, dct_quant (``lazy``, and turned files)
+    - skipped_images (see :class:`SkipUnreadable`)
 
     Args:
         backend (str): coefficient reader, 'auto' (native when built, else
@@ -249,8 +249,24 @@ class JPEGToDCT(SkipUnreadable, BaseTransform):
     This is the published training protocol (augment in RGB, re-encode,
     read): put it after mmdet's pixel-domain transforms. ``img`` is taken in
     mmcv's BGR order; float images (after ``PhotoMetricDistortion`` or
-    ``Expand``) are clipped and rounded to uint8 first. ``img_shape`` stays
-    the pixel size of ``img``.
+    ``Expand``) are clipped and rounded to uint8 first.
+
+    Required Keys:
+
+    - img (and img_path, optional: names the sample in errors)
+
+    Modified Keys:
+
+    - img_shape (the pixel size of ``img``)
+
+    Added Keys:
+
+    - dct_y, dct_cb, dct_cr, dct_grayscale
+    - skipped_images (see :class:`SkipUnreadable`)
+
+    Removed Keys:
+
+    - img (unless ``keep_img``)
 
     Args:
         quality (int): JPEG quality, 1-100. Default 75 (PIL's default, used
@@ -322,6 +338,22 @@ class JPEGToDCTUpscaled(BaseTransform):
     Bilinear upsampling, 4:2:0 encoding at ``quality`` (DCTNet: 100, with
     TurboJPEG; PIL here). Pair with ``DCTDataPreprocessor(
     chroma_subsampling='4:4:4', upscale=luma_upscale)``.
+
+    Required Keys:
+
+    - img (and img_path, optional: names the sample in errors)
+
+    Modified Keys:
+
+    - img_shape
+
+    Added Keys:
+
+    - dct_y, dct_cb, dct_cr, dct_grayscale
+
+    Removed Keys:
+
+    - img (unless ``keep_img``)
 
     Args:
         luma_upscale (int): 1 or 2.

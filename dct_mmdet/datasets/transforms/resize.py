@@ -9,7 +9,21 @@ class ResizeShortEdge(BaseTransform):
     """Resize ``img`` so that its shorter side is ``scale`` pixels, keeping
     the aspect ratio (the first step of the ImageNet protocols: 224 in the
     INSA seed, 256 in jpeg_deep). Updates ``img_shape`` and
-    ``scale_factor``."""
+    ``scale_factor``.
+
+    Required Keys:
+
+    - img
+
+    Modified Keys:
+
+    - img
+    - img_shape
+
+    Added Keys:
+
+    - scale_factor ((w, h) ratios of the new size to the old)
+    """
 
     def __init__(self, scale: int, interpolation: str = 'bilinear'):
         if scale <= 0:

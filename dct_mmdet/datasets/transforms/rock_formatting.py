@@ -16,7 +16,23 @@ class PackROCKInputs(PackDetInputs):
     """``PackDetInputs`` plus ROCK's targets: ``gt_depth``
     (``PixelData(data=(1, h, w))``, metres), ``gt_normals``
     (``PixelData(data=(3, h, w), valid=(1, h, w) bool)``) and
-    ``scene_label`` in the metainfo."""
+    ``scene_label`` in the metainfo. The packed dict holds ``inputs`` and
+    ``data_samples`` only, as ``PackDetInputs``'s.
+
+    Required Keys:
+
+    - img
+    - gt_bboxes, gt_bboxes_labels, gt_ignore_flags (optional)
+    - gt_depth (optional)
+    - gt_normals and gt_normals_mask (optional)
+    - the ``meta_keys`` present (e.g. scene_label)
+
+    Added Keys:
+
+    - inputs ((3, H, W) tensor, as ``PackDetInputs``'s)
+    - data_samples (``DetDataSample``: ``gt_instances``, ``gt_depth``,
+      ``gt_normals``, the metainfo)
+    """
 
     def __init__(self, meta_keys=ROCK_META_KEYS):
         super().__init__(meta_keys=meta_keys)
@@ -38,7 +54,24 @@ class PackROCKInputs(PackDetInputs):
 
 @TRANSFORMS.register_module()
 class PackROCKDCTInputs(PackROCKInputs):
-    """:class:`PackROCKInputs` with DCT inputs, as ``PackDCTInputs``."""
+    """:class:`PackROCKInputs` with DCT inputs, as ``PackDCTInputs``.
+
+    Required Keys:
+
+    - dct_y, dct_cb, dct_cr
+    - geometry, dct_subsampling, dct_quant, photometric, dct_requantize
+      (optional, as for ``PackDCTInputs``)
+    - img (optional: packed, then replaced by the coefficients)
+    - gt_bboxes, gt_bboxes_labels, gt_ignore_flags (optional)
+    - gt_depth (optional)
+    - gt_normals and gt_normals_mask (optional)
+    - the ``meta_keys`` present (e.g. scene_label)
+
+    Added Keys:
+
+    - inputs (as ``PackDCTInputs``'s)
+    - data_samples (as :class:`PackROCKInputs`'s)
+    """
 
     def transform(self, results: dict) -> dict:
         inputs = pack_coefficients(results)

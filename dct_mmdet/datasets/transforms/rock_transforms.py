@@ -37,7 +37,24 @@ class LoadROCKAnnotations(LoadAnnotations):
     """mmdet's ``LoadAnnotations`` plus depth (``depth_path``: uint16 PNG in
     millimetres, 0 = unknown), normals (``normals_path``) and their validity
     mask (``normals_mask_path``, non-zero = valid), as the dataset lists
-    them. The scene label is already in the results (``scene_label``)."""
+    them. The scene label is already in the results (``scene_label``).
+
+    Required Keys:
+
+    - instances (bbox, bbox_label, ignore_flag), and the other keys of
+      mmdet's ``LoadAnnotations`` for the options set
+    - depth_path (``with_depth``)
+    - normals_path, normals_mask_path (``with_normals``)
+
+    Added Keys:
+
+    - gt_bboxes, gt_bboxes_labels, gt_ignore_flags (and the other keys of
+      mmdet's ``LoadAnnotations`` for the options set)
+    - gt_depth ((H, W) float32, metres; ``with_depth``)
+    - gt_normals ((H, W, 3) float32 unit vectors), gt_normals_mask
+      ((H, W) bool) (``with_normals``)
+    - rock_zoom (1.0, when not set yet)
+    """
 
     def __init__(self,
                  with_depth: bool = True,
@@ -89,6 +106,28 @@ class ROCKRandomCrop(BaseTransform):
     targets). After ``max_trials`` failures a new option is drawn. Images
     without boxes are kept. Crops ``img`` and the aux maps alike and sets
     ``rock_zoom = 1 / s``.
+
+    Required Keys:
+
+    - img
+    - gt_bboxes (BaseBoxes[torch.float32]) (optional: without boxes the
+      sample is kept as it is)
+    - gt_bboxes_labels, gt_ignore_flags (optional)
+    - gt_depth, gt_normals, gt_normals_mask (optional)
+    - rock_zoom (optional; 1 when absent)
+
+    Modified Keys:
+
+    - img
+    - img_shape
+    - gt_bboxes
+    - gt_bboxes_labels
+    - gt_ignore_flags
+    - gt_depth, gt_normals, gt_normals_mask
+
+    Added Keys:
+
+    - rock_zoom (divided by the crop side ``s``; set when absent)
     """
 
     def __init__(self,
@@ -170,7 +209,31 @@ def box_iou(boxes: np.ndarray, region: np.ndarray) -> np.ndarray:
 @TRANSFORMS.register_module()
 class ROCKRandomFlip(RandomFlip):
     """mmdet's ``RandomFlip`` that also flips the aux maps and negates the
-    normal component along the flip (x for a horizontal flip)."""
+    normal component along the flip (x for a horizontal flip).
+
+    Required Keys:
+
+    - img
+    - gt_bboxes (BaseBoxes[torch.float32]) (optional)
+    - gt_masks (BitmapMasks | PolygonMasks) (optional)
+    - gt_seg_map (np.uint8) (optional)
+    - gt_depth, gt_normals, gt_normals_mask (optional)
+
+    Modified Keys:
+
+    - img
+    - gt_bboxes
+    - gt_masks
+    - gt_seg_map
+    - gt_depth, gt_normals (sign of the flipped component too),
+      gt_normals_mask
+
+    Added Keys:
+
+    - flip
+    - flip_direction
+    - homography_matrix
+    """
 
     def _flip(self, results: dict) -> None:
         super()._flip(results)
@@ -189,7 +252,16 @@ class ROCKColorJitter(BaseTransform):
     """torchvision's ``ColorJitter`` on mmcv's BGR uint8 image: brightness,
     contrast, saturation and hue factors drawn uniformly, applied in a
     random order (mmdet's ``PhotoMetricDistortion`` is a different
-    augmentation). Defaults are rock-pytorch's."""
+    augmentation). Defaults are rock-pytorch's.
+
+    Required Keys:
+
+    - img (uint8, BGR)
+
+    Modified Keys:
+
+    - img (uint8, BGR)
+    """
 
     def __init__(self,
                  brightness: float = 0.15,
@@ -257,6 +329,19 @@ class ROCKAuxTargets(BaseTransform):
     * the normals' z is multiplied by ``rock_zoom`` and re-normalised.
 
     Put it after the geometric transforms (crop, flip, resize).
+
+    Required Keys:
+
+    - img_shape
+    - gt_depth, gt_normals, gt_normals_mask (optional: each one present is
+      transformed)
+    - rock_zoom (optional; 1 when absent)
+
+    Modified Keys:
+
+    - gt_depth ((h, w) float32)
+    - gt_normals ((h, w, 3) float32)
+    - gt_normals_mask ((h, w) bool)
     """
 
     def __init__(self, stride: int = 16):
