@@ -37,6 +37,17 @@ def rfa(mid: int, out: int) -> Stage:
     return Stage(mid, out, blocks=3, stride=1, kernel=(1, 2, 3))
 
 
+def late(y: Tuple[Stage, ...], trunk: Tuple[Stage, ...],
+         chroma: Optional[Tuple[int, int]] = None) -> dict:
+    """A ``late`` row: the ``y`` stages, then ``trunk``; Cb+Cr pass one 1x1
+    bottleneck of ``chroma`` (mid, out) widths and join before ``trunk``
+    (no ``chroma``: a Y-only network)."""
+    row = dict(y=y, trunk=trunk)
+    if chroma is not None:
+        row['cbcr'] = (Stage(*chroma, blocks=1, stride=1, kernel=1), )
+    return row
+
+
 class DCTBottleneck(BaseModule):
     """ResNet-v1 bottleneck with a configurable middle kernel; even kernels
     pad one extra row/column at the bottom/right, like Keras' ``same``.
@@ -152,9 +163,9 @@ class DCTResNet(StageFreezing, BaseModule):
             stages followed by the ``trunk`` stages.
         strides (Sequence[int], optional): override the table's stride of
             each of those stages, e.g. stride 1 in the last stage for SSD.
-        frozen_stages (int): freeze the input layers and the first k stages
-            of that sequence (the chroma stages freeze with the input
-            layers); -1 freezes nothing.
+        frozen_stages (int): freeze the stem and the first k stages of
+            that sequence (the chroma stages freeze with the stem); -1
+            freezes nothing.
         norm_eval (bool): keep BN layers in eval mode while training.
         zero_init_residual (bool): start each block's last BN at zero.
         style (str): 'caffe' (stride on the first 1x1 conv, as the Keras
@@ -179,55 +190,38 @@ class DCTResNet(StageFreezing, BaseModule):
             trunk=(rfa(256, 1024), Stage(128, 512, 4, 1, rgb=('layer2', 0)),
                    Stage(256, 1024, 6, 1, rgb=('layer3', 0)), _STAGE5)),
         'uber_late_concat':
-        dict(
-            y=(Stage(128, 512, 4, 1), Stage(256, 512, 1, 2)),
-            cbcr=(Stage(256, 512, 1, 1, kernel=1), ),
-            trunk=_AFTER_RES4A),
+        late((Stage(128, 512, 4, 1), Stage(256, 512, 1, 2)),
+             _AFTER_RES4A, chroma=(256, 512)),
         'uber_late_concat_rfa':
-        dict(
-            y=(rfa(256, 1024), Stage(128, 512, 4, 1), Stage(256, 512, 1, 2)),
-            cbcr=(Stage(256, 512, 1, 1, kernel=1), ),
-            trunk=_AFTER_RES4A),
+        late((rfa(256, 1024), Stage(128, 512, 4, 1), Stage(256, 512, 1, 2)),
+             _AFTER_RES4A, chroma=(256, 512)),
         # Y 768 + CbCr 256 channels meet before res4b.
         'uber_late_concat_rfa_thinner':
-        dict(
-            y=(rfa(96, 384), Stage(96, 384, 4, 1), Stage(192, 768, 1, 2)),
-            cbcr=(Stage(128, 256, 1, 1, kernel=1), ),
-            trunk=_AFTER_RES4A),
+        late((rfa(96, 384), Stage(96, 384, 4, 1), Stage(192, 768, 1, 2)),
+             _AFTER_RES4A, chroma=(128, 256)),
         # jpeg_deep (Deguerre et al., ICPR 2020), its own widths.
         'jpeg_deep_lc_rfa':
-        dict(
-            y=(rfa(256, 1024), Stage(128, 512, 4, 1), Stage(128, 512, 1, 2)),
-            cbcr=(Stage(128, 512, 1, 1, kernel=1), ),
-            trunk=_AFTER_RES4A),
+        late((rfa(256, 1024), Stage(128, 512, 4, 1), Stage(128, 512, 1, 2)),
+             _AFTER_RES4A, chroma=(128, 512)),
         'jpeg_deep_lc_rfa_thinner':
-        dict(
-            y=(rfa(256, 384), Stage(128, 384, 4, 1), Stage(128, 768, 1, 2)),
-            cbcr=(Stage(128, 256, 1, 1, kernel=1), ),
-            trunk=_AFTER_RES4A),
+        late((rfa(256, 384), Stage(128, 384, 4, 1), Stage(128, 768, 1, 2)),
+             _AFTER_RES4A, chroma=(128, 256)),
         'jpeg_deep_lc_rfa_y':
-        dict(
-            y=(rfa(256, 1024), Stage(128, 512, 4, 1), Stage(128, 1024, 1,
-                                                            2)),
-            trunk=_AFTER_RES4A),
+        late((rfa(256, 1024), Stage(128, 512, 4, 1), Stage(128, 1024, 1, 2)),
+             _AFTER_RES4A),
         'jpeg_deep_lc_rfa_thinner_y':
-        dict(
-            y=(rfa(256, 384), Stage(128, 384, 4, 1), Stage(128, 1024, 1, 2)),
-            trunk=_AFTER_RES4A),
+        late((rfa(256, 384), Stage(128, 384, 4, 1), Stage(128, 1024, 1, 2)),
+             _AFTER_RES4A),
         'jpeg_deep_deconv_rfa':
         dict(merge='deconv', trunk=(rfa(256, 1024), *_AFTER_INPUT_MERGE)),
         # INSA Rouen student project (the seed), its --archi names: the
         # merged map enters pretrained ImageNet stages (res3b or res5a).
         'late_concat_rfa_thinner':
-        dict(
-            y=(rfa(256, 384), Stage(128, 384, 4, 1), Stage(256, 384, 1, 2)),
-            cbcr=(Stage(256, 128, 1, 1, kernel=1), ),
-            trunk=_AFTER_RES3A),
+        late((rfa(256, 384), Stage(128, 384, 4, 1), Stage(256, 384, 1, 2)),
+             _AFTER_RES3A, chroma=(256, 128)),
         'late_concat_more_channels':
-        dict(
-            y=(rfa(256, 768), Stage(256, 768, 4, 1), Stage(256, 384, 1, 2)),
-            cbcr=(Stage(256, 128, 1, 1, kernel=1), ),
-            trunk=_AFTER_RES3A),
+        late((rfa(256, 768), Stage(256, 768, 4, 1), Stage(256, 384, 1, 2)),
+             _AFTER_RES3A, chroma=(256, 128)),
         'up_sampling':
         dict(merge='upsample', trunk=(Stage(128, 512, 1, 1), *_AFTER_RES3A)),
         'up_sampling_rfa':
@@ -239,15 +233,11 @@ class DCTResNet(StageFreezing, BaseModule):
             merge='deconv',
             trunk=(rfa(256, 1024), Stage(128, 512, 1, 1), *_AFTER_RES3A)),
         'cb5_only':
-        dict(
-            y=(rfa(256, 768), Stage(256, 768, 4, 1), Stage(256, 768, 1, 2)),
-            cbcr=(Stage(256, 256, 1, 1, kernel=1), ),
-            trunk=(_STAGE5, )),
+        late((rfa(256, 768), Stage(256, 768, 4, 1), Stage(256, 768, 1, 2)),
+             (_STAGE5, ), chroma=(256, 256)),
         'y_cb4_cbcr_cb5':
-        dict(
-            y=(rfa(256, 384), Stage(128, 512, 4, 1), Stage(256, 768, 6, 2)),
-            cbcr=(Stage(256, 256, 1, 1, kernel=1), ),
-            trunk=(_STAGE5, )),
+        late((rfa(256, 384), Stage(128, 512, 4, 1), Stage(256, 768, 6, 2)),
+             (_STAGE5, ), chroma=(256, 256)),
         # The seed's RGB baseline: torchvision's ResNet-50 on pixels.
         'resnet_rgb':
         dict(merge='rgb', trunk=_STEM_LESS),
