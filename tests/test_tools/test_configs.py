@@ -26,6 +26,12 @@ REPO = Path(__file__).resolve().parents[2]
 CONFIGS = sorted(p for p in (REPO / 'configs').rglob('*.py')
                  if '_base_' not in p.parts)
 SNAPSHOT = REPO / 'tests' / 'data' / 'merged_configs.json.gz'
+# Top-level keys that an inherited ``mmdet::`` base brings along and that
+# nothing reads, each with the value it has there; merged_text drops them.
+# ``cudnn_benchmark = True`` of mmdet's ``_base_/models/ssd300.py`` (the
+# SSD300 model bases inherit it) is an MMDetection 2.x leftover: mmengine's
+# runner reads ``env_cfg.cudnn_benchmark`` (False in default_runtime.py).
+UNUSED_MMDET_KEYS = {'cudnn_benchmark': True}
 
 
 def merged_text(cfg):
@@ -34,7 +40,7 @@ def merged_text(cfg):
     ``_scope_='mmdet'``, which mmengine tags onto whatever a config inherits
     from an ``mmdet::`` base, is dropped: dct_mmdet registers into mmdet's
     registries and every config's ``default_scope`` is ``mmdet``, so the tag
-    builds the same thing.
+    builds the same thing. So are the top-level UNUSED_MMDET_KEYS.
     """
 
     def strip(value):
@@ -45,7 +51,13 @@ def merged_text(cfg):
             return type(value)(strip(item) for item in value)
         return value
 
-    return pprint.pformat(strip(cfg.to_dict()), sort_dicts=True, width=79)
+    merged = {
+        key: value
+        for key, value in cfg.to_dict().items()
+        if not (key in UNUSED_MMDET_KEYS
+                and value == UNUSED_MMDET_KEYS[key])
+    }
+    return pprint.pformat(strip(merged), sort_dicts=True, width=79)
 
 
 def snapshot_key(path):

@@ -4,8 +4,9 @@
 # the image itself. cdaug_train_pipeline and rgb_lazy_train_pipeline draw
 # the same augmentation without decoding (DCT: the file's own coefficients,
 # resampled on the model's device) or with one warp of the decoded image (RGB).
-input_size = 300
-backend_args = None
+_base_ = './ssd300_test_pipelines.py'
+# SSD300's input side (private: see ssd300_test_pipelines.py).
+__size = 300
 
 # MMDetection's SSD300 augmentation: its geometric steps (in pixels, or as
 # the Lazy* counterparts that draw the same and move no pixel) and its
@@ -20,7 +21,7 @@ ssd_geometry = [
         type='MinIoURandomCrop',
         min_ious=(0.1, 0.3, 0.5, 0.7, 0.9),
         min_crop_size=0.3),
-    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
+    dict(type='Resize', scale=(__size, __size), keep_ratio=False),
     dict(type='RandomFlip', prob=0.5)
 ]
 lazy_ssd_geometry = [
@@ -33,35 +34,16 @@ photometric = dict(
     hue_delta=18)
 
 pixel_train_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='LoadImageFromFile', backend_args=_base_.backend_args),
     dict(type='LoadAnnotations', with_bbox=True),
     *ssd_geometry,
     dict(type='PhotoMetricDistortion', **photometric)
 ]
-test_meta_keys = ('img_id', 'img_path', 'ori_shape', 'img_shape',
-                  'scale_factor')
 
 train_pipeline = pixel_train_pipeline + [
     dict(type='JPEGToDCT', quality=75, subsampling='4:2:0'),
     dict(type='PackDCTInputs')
 ]
-# Test protocol: 'reencode' (the papers': decode, resize to 300, re-encode
-# q75, read), 'direct' (the original file's own coefficients, no decode, at
-# the stored size) or 'resample' (those coefficients resized to 300 on the
-# model's device, no decode), e.g.
-# --cfg-options test_dataloader.dataset.pipeline.0.protocol=resample
-test_pipeline = [
-    dict(
-        type='DCTTestInput',
-        protocol='reencode',
-        scale=(input_size, input_size),
-        quality=75,
-        subsampling='4:2:0',
-        backend_args=backend_args),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='PackDCTInputs', meta_keys=test_meta_keys)
-]
-
 rgb_train_pipeline = pixel_train_pipeline + [dict(type='PackDetInputs')]
 
 # The compressed-domain SSD augmentation (cdaug): the same random draws and
@@ -72,7 +54,7 @@ rgb_train_pipeline = pixel_train_pipeline + [dict(type='PackDetInputs')]
 # set its requantize=75 to put the input on the published protocol's
 # quality-75 lattice).
 cdaug_train_pipeline = [
-    dict(type='LoadDCTFromFile', lazy=True, backend_args=backend_args),
+    dict(type='LoadDCTFromFile', lazy=True, backend_args=_base_.backend_args),
     dict(type='LoadAnnotations', with_bbox=True),
     *lazy_ssd_geometry,
     dict(type='DCTPhotoMetricDistortion', **photometric),
@@ -82,16 +64,10 @@ cdaug_train_pipeline = [
 # warpAffine of the decoded image (MaterializeImage) instead of Expand's
 # canvas, the crop and the resize.
 rgb_lazy_train_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='LoadImageFromFile', backend_args=_base_.backend_args),
     dict(type='LoadAnnotations', with_bbox=True),
     *lazy_ssd_geometry,
     dict(type='MaterializeImage'),
     dict(type='PhotoMetricDistortion', **photometric),
     dict(type='PackDetInputs')
-]
-rgb_test_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
-    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='PackDetInputs', meta_keys=test_meta_keys)
 ]

@@ -1,15 +1,17 @@
 # The embedded toy set of tools/misc/make_toy_dataset.py (COCO format),
-# through the published protocol: resize/flip in pixels, re-encode, read DCT.
+# through the published protocol: resize/flip in pixels, re-encode, read DCT;
+# SSD300's test pipelines (ssd300_test_pipelines.py).
+_base_ = './ssd300_test_pipelines.py'
 dataset_type = 'CocoDataset'
 data_root = 'data/toy/'
 metainfo = dict(classes=('circle', 'square', 'triangle'))
-input_size = 300
-backend_args = None
+# The input side (private: see ssd300_test_pipelines.py).
+__size = 300
 
 train_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='LoadImageFromFile', backend_args=_base_.backend_args),
     dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
+    dict(type='Resize', scale=(__size, __size), keep_ratio=False),
     dict(type='RandomFlip', prob=0.5),
     dict(type='JPEGToDCT', quality=75, subsampling='4:2:0'),
     dict(type='PackDCTInputs')
@@ -17,35 +19,11 @@ train_pipeline = [
 # The same draws without decoding (the *-cdaug_toy config): the file's own
 # coefficients, resized and flipped on the model's device.
 cdaug_train_pipeline = [
-    dict(type='LoadDCTFromFile', lazy=True, backend_args=backend_args),
+    dict(type='LoadDCTFromFile', lazy=True, backend_args=_base_.backend_args),
     dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='LazyResize', scale=(input_size, input_size), keep_ratio=False),
+    dict(type='LazyResize', scale=(__size, __size), keep_ratio=False),
     dict(type='LazyRandomFlip', prob=0.5),
     dict(type='PackDCTInputs')
-]
-test_meta_keys = ('img_id', 'img_path', 'ori_shape', 'img_shape',
-                  'scale_factor')
-# Test protocol: 'reencode' (decode, resize, re-encode q75, read: as
-# training's input), 'direct' or 'resample' (the file's own coefficients,
-# resized on the model's device), e.g.
-# --cfg-options test_dataloader.dataset.pipeline.0.protocol=resample
-test_pipeline = [
-    dict(
-        type='DCTTestInput',
-        protocol='reencode',
-        scale=(input_size, input_size),
-        quality=75,
-        subsampling='4:2:0',
-        backend_args=backend_args),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='PackDCTInputs', meta_keys=test_meta_keys)
-]
-# The same images as pixels, for the RGB twin.
-rgb_test_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
-    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='PackDetInputs', meta_keys=test_meta_keys)
 ]
 # Workers restart (and are re-seeded) every epoch, so that a resumed run
 # continues exactly as an uninterrupted one.
@@ -63,7 +41,7 @@ train_dataloader = dict(
         data_prefix=dict(img='train/'),
         filter_cfg=dict(filter_empty_gt=True),
         pipeline=train_pipeline,
-        backend_args=backend_args))
+        backend_args=_base_.backend_args))
 val_dataloader = dict(
     batch_size=8,
     num_workers=2,
@@ -77,8 +55,8 @@ val_dataloader = dict(
         ann_file='annotations/val.json',
         data_prefix=dict(img='val/'),
         test_mode=True,
-        pipeline=test_pipeline,
-        backend_args=backend_args))
+        pipeline=_base_.test_pipeline,
+        backend_args=_base_.backend_args))
 test_dataloader = val_dataloader
 
 val_evaluator = dict(
@@ -86,5 +64,5 @@ val_evaluator = dict(
     ann_file=data_root + 'annotations/val.json',
     metric='bbox',
     proposal_nums=(1, 10, 100),
-    backend_args=backend_args)
+    backend_args=_base_.backend_args)
 test_evaluator = val_evaluator

@@ -11,7 +11,7 @@ test_pipeline = [
     dict(
         type='DCTTestInput',
         protocol='reencode',
-        scale=(_base_.input_size, _base_.input_size),
+        scale=_base_.test_pipeline[0].scale,
         **dct_444),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='PackDCTInputs', meta_keys=_base_.test_meta_keys)
