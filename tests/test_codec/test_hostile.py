@@ -230,7 +230,8 @@ def test_codec_imports_alone():
     """The codec is usable outside MMDetection: importing it loads no
     framework."""
     code = ('import sys, dct_codec, dct_codec.audit, dct_codec.exif, '
-            'dct_codec.geometry, dct_codec.quantize, dct_codec.resample; '
+            'dct_codec.geometry, dct_codec.lossless, dct_codec.quantize, '
+            'dct_codec.resample; '
             'banned = {"torch", "mmcv", "mmengine", "mmdet", "cv2", "PIL"}; '
             'print(sorted(banned & set(sys.modules)))')
     out = subprocess.run([sys.executable, '-c', code], capture_output=True,

@@ -11,10 +11,10 @@ from dct_codec import NativeReader, block_dct, block_idct
 from dct_codec import geometry as geo
 from dct_codec.exif import exif_orientation
 from dct_codec.geometry import window_pixels
-from dct_codec.resample import (LUMA_SAMPLING, crop_levels, crop_to_reach,
-                                flip_blocks, materialize, orient_blocks,
-                                orient_levels,
-                                rotate_blocks, transpose_blocks, ycbcr_fill)
+from dct_codec.lossless import (LUMA_SAMPLING, crop_levels, crop_to_reach,
+                                flip_blocks, orient_blocks, orient_levels,
+                                rotate_blocks, transpose_blocks)
+from dct_codec.resample import materialize, ycbcr_fill
 
 from conftest import smooth_image
 

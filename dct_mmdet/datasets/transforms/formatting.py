@@ -4,7 +4,7 @@ from mmcv.transforms import BaseTransform
 from mmdet.datasets.transforms import PackDetInputs
 from mmengine.structures import BaseDataElement
 
-from dct_codec.resample import crop_to_reach
+from dct_codec.lossless import crop_to_reach
 from dct_mmdet.registry import TRANSFORMS
 
 DCT_COMPONENTS = ('y', 'cb', 'cr')
@@ -26,7 +26,7 @@ def pack_coefficients(results: dict) -> dict:
     worker about as much as reading the file; the materialiser's block
     IDCT wants rows of 64 anyway), cut to the whole MCUs the geometry reads
     with the geometry rebased on them
-    (:func:`dct_codec.resample.crop_to_reach`; gray samples ship empty
+    (:func:`dct_codec.lossless.crop_to_reach`; gray samples ship empty
     chroma), and the data preprocessor materialises the network's
     ``(64, h, w)`` input from them on its device. Other samples have None
     there.

@@ -19,7 +19,7 @@ from dct_codec import (DCTCoefficients, JPEGReadError, encode_jpeg, read_dct,
 from dct_codec.exif import exif_orientation
 from dct_codec.geometry import Geometry, orientation_geometry
 from dct_codec.reader import native_reader
-from dct_codec.resample import LUMA_SAMPLING, orient_levels
+from dct_codec.lossless import LUMA_SAMPLING, orient_levels
 from dct_mmdet.registry import TRANSFORMS
 
 ON_ERROR = ('raise', 'skip')
