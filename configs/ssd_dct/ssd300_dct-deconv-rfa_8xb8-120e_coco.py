@@ -2,20 +2,7 @@
 # ICPR 2020), its ImageNet classification checkpoint as backbone init.
 # Published COCO mAP@[.5:.95]: 25.9.
 _base_ = [
-    '../_base_/models/ssd300_dct-resnet.py',
+    '../_base_/models/ssd300_dct-deconv-rfa.py',
     '../_base_/datasets/coco_dct.py',
     '../_base_/schedules/sgd_ssd-coco-24e.py', '../_base_/default_runtime.py'
 ]
-model = dict(
-    backbone=dict(
-        arch='jpeg_deep_deconv_rfa',
-        out_indices=(1, 3),
-        strides=(1, 1, 2, 1),
-        init_cfg=dict(
-            type='Pretrained',
-            prefix='backbone.',
-            checkpoint='work_dirs/dct-resnet_jpeg-deep-deconv-rfa_8xb32-90e_in1k/epoch_90.pth')),
-    neck=dict(
-        in_channels=(512, 2048), out_channels=(512, 2048, 512, 256, 256, 256)),
-    bbox_head=dict(
-        in_channels=(512, 2048, 512, 256, 256, 256)))

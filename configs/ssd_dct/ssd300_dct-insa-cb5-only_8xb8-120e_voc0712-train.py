@@ -8,13 +8,11 @@ _base_ = [
     '../_base_/datasets/voc0712-train_dct.py',
     '../_base_/schedules/sgd_ssd-voc-24e.py', '../_base_/default_runtime.py'
 ]
+__imagenet = 'dct-resnet_cb5-only_8xb32-90e_in1k'
 model = dict(
     backbone=dict(
         arch='cb5_only',
-        init_cfg=dict(
-            type='Pretrained',
-            prefix='backbone.',
-            checkpoint='work_dirs/dct-resnet_cb5-only_8xb32-90e_in1k/epoch_90.pth')),
+        init_cfg=dict(checkpoint=f'work_dirs/{__imagenet}/epoch_90.pth')),
     # Its Y path ends 768 wide (the others' 512).
     neck=dict(
         in_channels=(768, 2048),

@@ -9,11 +9,6 @@ _base_ = [
     '../_base_/schedules/sgd_ssd-voc-24e.py', '../_base_/default_runtime.py'
 ]
 model = dict(
-    backbone=dict(
-        init_cfg=dict(
-            type='Pretrained',
-            prefix='backbone.',
-            checkpoint='work_dirs/dct-resnet_late-concat-rfa-thinner_8xb32-90e_in1k/epoch_90.pth')),
     bbox_head=dict(
         num_classes=20,
         anchor_generator=dict(basesize_ratio_range=(0.2, 0.9))))

@@ -4,8 +4,8 @@
 # VOC07 test. Published mAP (all-point): 52.7 on VOC07 test; 51.5 on VOC12
 # val, ssd300_dct-insa-deconv_8xb8-120e_voc0712-train_voc12-val.py.
 _base_ = './ssd300_dct-insa-up-sampling-rfa_8xb8-120e_voc0712-train.py'
+__imagenet = 'dct-resnet_deconv_8xb32-90e_in1k'
 model = dict(
     backbone=dict(
         arch='deconv',
-        init_cfg=dict(
-            checkpoint='work_dirs/dct-resnet_deconv_8xb32-90e_in1k/epoch_90.pth')))
+        init_cfg=dict(checkpoint=f'work_dirs/{__imagenet}/epoch_90.pth')))

@@ -8,12 +8,10 @@ _base_ = [
     '../_base_/datasets/voc0712-train_dct.py',
     '../_base_/schedules/sgd_ssd-voc-24e.py', '../_base_/default_runtime.py'
 ]
+__imagenet = 'dct-resnet_y-cb4-cbcr-cb5_8xb32-90e_in1k'
 model = dict(
     backbone=dict(
-        init_cfg=dict(
-            type='Pretrained',
-            prefix='backbone.',
-            checkpoint='work_dirs/dct-resnet_y-cb4-cbcr-cb5_8xb32-90e_in1k/epoch_90.pth')),
+        init_cfg=dict(checkpoint=f'work_dirs/{__imagenet}/epoch_90.pth')),
     bbox_head=dict(
         num_classes=20,
         anchor_generator=dict(basesize_ratio_range=(0.2, 0.9))))

@@ -3,15 +3,6 @@
 # FC-4096 layers, subsampled as jpeg_deep's classification2ssd.py.
 # Published COCO mAP@[.5:.95]: 14.3.
 _base_ = [
-    '../_base_/models/ssd300_dct-vgg.py',
-    '../_base_/datasets/coco_dct.py',
+    '../_base_/models/ssd300_dct-vgg.py', '../_base_/datasets/coco_dct.py',
     '../_base_/schedules/sgd_ssd-coco-24e.py', '../_base_/default_runtime.py'
 ]
-classification = 'work_dirs/dct-vgg_jpeg-deep-vgg-dct_8xb32-90e_in1k/epoch_90.pth'
-model = dict(
-    backbone=dict(
-        init_cfg=dict(
-            type='Pretrained',
-            prefix='backbone.',
-            checkpoint=classification)),
-    neck=dict(fc_init_checkpoint=classification))

@@ -3,18 +3,10 @@
 # FC-4096 layers, subsampled as jpeg_deep's classification2ssd.py.
 # Published VOC07 test mAP (all-point): 48.9 trained on 07, 60.0 on "07+12".
 _base_ = [
-    '../_base_/models/ssd300_dct-vgg.py',
-    '../_base_/datasets/voc0712_dct.py',
+    '../_base_/models/ssd300_dct-vgg.py', '../_base_/datasets/voc0712_dct.py',
     '../_base_/schedules/sgd_ssd-voc-24e.py', '../_base_/default_runtime.py'
 ]
-classification = 'work_dirs/dct-vgg_jpeg-deep-vgg-dct_8xb32-90e_in1k/epoch_90.pth'
 model = dict(
-    backbone=dict(
-        init_cfg=dict(
-            type='Pretrained',
-            prefix='backbone.',
-            checkpoint=classification)),
-    neck=dict(fc_init_checkpoint=classification),
     bbox_head=dict(
         num_classes=20,
         anchor_generator=dict(basesize_ratio_range=(0.2, 0.9))))

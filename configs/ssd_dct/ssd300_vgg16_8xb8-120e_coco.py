@@ -3,7 +3,7 @@
 # 25.5 box AP on COCO).
 # Published COCO mAP@[.5:.95]: 24.5.
 _base_ = [
-    '../_base_/models/ssd300_vgg16.py',
+    'mmdet::_base_/models/ssd300.py',
     '../_base_/datasets/coco_rgb.py',
     '../_base_/schedules/sgd_ssd-coco-24e.py', '../_base_/default_runtime.py'
 ]

@@ -3,7 +3,7 @@
 # 25.5 box AP on COCO).
 # Published VOC07 test mAP (all-point): 65.0 trained on 07, 74.0 on "07+12".
 _base_ = [
-    '../_base_/models/ssd300_vgg16.py',
+    'mmdet::_base_/models/ssd300.py',
     '../_base_/datasets/voc0712_rgb.py',
     '../_base_/schedules/sgd_ssd-voc-24e.py', '../_base_/default_runtime.py'
 ]

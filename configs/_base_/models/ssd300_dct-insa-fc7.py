@@ -5,7 +5,7 @@
 # then conv6-conv9 with conv7 at stride 2 (the seed's was 1): grids
 # 38/19/10/5/3/1 and 8732 anchors, where the seed's [38,10,5,5,3,1] grids
 # with SSD300 steps left two levels covering only the top-left 160 px.
-_base_ = './ssd300_dct-resnet.py'
+_base_ = './ssd300_dct-fc7.py'
 model = dict(
     backbone=dict(
         # As the INSA classification runs whose checkpoints it loads
@@ -13,13 +13,4 @@ model = dict(
         style='pytorch',
         norm_cfg=dict(type='BN', momentum=0.01, eps=1e-3),
         arch='y_cb4_cbcr_cb5', out_indices=(1, 3), strides=(1, 1, 2, 1)),
-    neck=dict(
-        _delete_=True,
-        type='SSDExtrasNeck',
-        in_channels=(512, 2048),
-        fc7_channels=1024,
-        out_channels=(512, 1024, 512, 256, 256, 256),
-        level_strides=(2, 2, 1, 1),
-        level_paddings=(1, 1, 0, 0),
-        l2_norm_levels=(0, )),
-    bbox_head=dict(in_channels=(512, 1024, 512, 256, 256, 256)))
+    neck=dict(in_channels=(512, 2048)))

@@ -1,0 +1,11 @@
+# The model of configs/ssd_dct/ssd300_dct-vgg-y_*: ssd300_dct-vgg.py on
+# the jpeg_deep_vgg_dct_y network, backbone and fc6/fc7 from its ImageNet
+# run.
+_base_ = './ssd300_dct-vgg.py'
+classification = \
+    'work_dirs/dct-vgg_jpeg-deep-vgg-dct-y_8xb32-90e_in1k/epoch_90.pth'
+model = dict(
+    backbone=dict(
+        arch='jpeg_deep_vgg_dct_y',
+        init_cfg=dict(checkpoint=classification)),
+    neck=dict(fc_init_checkpoint=classification))
