@@ -4,9 +4,10 @@ import math
 import pytest
 import torch
 from mmdet.structures import DetDataSample
+from mmengine.config import Config
 from mmengine.structures import InstanceData
 
-from conftest import dct_inputs
+from conftest import REPO, dct_inputs
 from dct_mmdet.registry import MODELS
 from dct_mmdet.utils import register_all_modules
 
@@ -68,6 +69,9 @@ def test_depth_loss_on_log_depth():
                       torch.full((1, 1, 1, 1), 25.))) == pytest.approx(0)
 
 
+# The ROCK configs' assignment and sampling (SSD300's, background < 0.4).
+ROCK_TRAIN_CFG = Config.fromfile(
+    REPO / 'configs/_base_/models/rock-ssd_r50-d16.py').model.train_cfg
 HEAD = dict(
     num_classes=19,
     in_channels=(4, ) * 6,
@@ -76,20 +80,7 @@ HEAD = dict(
         type='DeltaXYWHBBoxCoder',
         target_means=[0., 0., 0., 0.],
         target_stds=[0.1, 0.1, 0.2, 0.2]),
-    train_cfg=dict(
-        assigner=dict(
-            type='MaxIoUAssigner',
-            pos_iou_thr=0.5,
-            neg_iou_thr=0.4,
-            min_pos_iou=0.,
-            ignore_iof_thr=-1,
-            gt_max_assign_all=False),
-        sampler=dict(type='PseudoSampler'),
-        smoothl1_beta=1.,
-        allowed_border=-1,
-        pos_weight=-1,
-        neg_pos_ratio=3,
-        debug=False))
+    train_cfg=ROCK_TRAIN_CFG)
 SIZES = [(30, 40), (15, 20), (8, 10), (4, 5), (2, 3), (1, 1)]
 
 
@@ -148,9 +139,9 @@ def test_plain_ssd_config_with_the_all_priors_loss():
     AllPriorsConfLoss: finite losses, the localisation loss equal to
     mmdet's SSDHead with the same weights, a different confidence loss,
     and predict works."""
-    from mmengine.config import Config, DictAction
+    from mmengine.config import DictAction
 
-    from conftest import MODEL_OPTIONS, REPO, TOY_CONFIG
+    from conftest import MODEL_OPTIONS, TOY_CONFIG
 
     torch.manual_seed(0)
     cfg = Config.fromfile(REPO / TOY_CONFIG)

@@ -4,7 +4,9 @@
 # stride-16 grid (30 x 40). Train 795 / test 654 images.
 dataset_type = 'NYUv2Dataset'
 data_root = 'data/nyuv2/'
-input_size = (480, 640)  # (H, W)
+# The model's input_size, (H, W) = (480, 640), as Resize's (W, H); a
+# private (`__`) name, not to clash with rock-ssd_r50-d16.py's.
+__scale = (640, 480)
 backend_args = None
 
 train_pipeline = [
@@ -12,14 +14,14 @@ train_pipeline = [
     dict(type='LoadROCKAnnotations', with_bbox=True),
     dict(type='ROCKRandomCrop'),
     dict(type='ROCKRandomFlip', prob=0.5),
-    dict(type='Resize', scale=input_size[::-1], keep_ratio=False),
+    dict(type='Resize', scale=__scale, keep_ratio=False),
     dict(type='ROCKColorJitter'),
     dict(type='ROCKAuxTargets', stride=16),
     dict(type='PackROCKInputs')
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile', backend_args=backend_args),
-    dict(type='Resize', scale=input_size[::-1], keep_ratio=False),
+    dict(type='Resize', scale=__scale, keep_ratio=False),
     dict(type='LoadROCKAnnotations', with_bbox=True),
     dict(type='ROCKAuxTargets', stride=16),
     dict(

@@ -7,13 +7,13 @@
 # the identity), and (2) the converter ran at its default --jpeg-quality 75,
 # the quality below (tests/test_rock/test_rock_dct_jpeg_copies.py).
 _base_ = './nyuv2_rock.py'
-input_size = (480, 640)  # (H, W)
+__scale = (640, 480)  # (W, H), as nyuv2_rock.py's
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadROCKAnnotations', with_bbox=True),
     dict(type='ROCKRandomCrop'),
     dict(type='ROCKRandomFlip', prob=0.5),
-    dict(type='Resize', scale=input_size[::-1], keep_ratio=False),
+    dict(type='Resize', scale=__scale, keep_ratio=False),
     dict(type='ROCKColorJitter'),
     dict(type='ROCKAuxTargets', stride=16),
     dict(type='JPEGToDCT', quality=75, subsampling='4:2:0'),
@@ -26,7 +26,7 @@ test_pipeline = [
     dict(
         type='DCTTestInput',
         protocol='reencode',
-        scale=input_size[::-1],
+        scale=__scale,
         quality=75,
         subsampling='4:2:0'),
     dict(type='LoadROCKAnnotations', with_bbox=True),
