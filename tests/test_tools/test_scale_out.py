@@ -65,23 +65,32 @@ def test_two_process_gloo_training_evaluates_like_one_process(
     assert metric(single) == distributed
 
 
-@pytest.mark.parametrize('config', [CONFIG, CDAUG_TOY_CONFIG],
-                         ids=['published', 'cdaug'])
+@pytest.mark.parametrize('config,resume_from', [
+    (CONFIG, 'epoch_1.pth'),
+    (CDAUG_TOY_CONFIG, None),
+], ids=['published', 'cdaug'])
 def test_resume_continues_exactly_like_an_uninterrupted_run(
-        config, toy_root, tmp_path):
-    """Also with the compressed-domain pipeline: its lazy flips are drawn
-    in the (re-seeded) workers, the materialisation in the main process."""
+        config, resume_from, toy_root, tmp_path):
+    """``--resume CKPT`` and ``--resume`` alone (the work dir's latest
+    checkpoint) continue at the next epoch with the losses of a run never
+    stopped. Also with the compressed-domain pipeline: its lazy flips are
+    drawn in the (re-seeded) workers, the materialisation in the main
+    process."""
     exact = [
         'default_hooks.logger.interval=1', 'train_dataloader.num_workers=1',
         'train_cfg.val_interval=10'
     ]
     straight = run_tool('tools/train.py', config, '--work-dir',
                         tmp_path / 'straight', *options(toy_root, 2), *exact)
-    run_tool('tools/train.py', config, '--work-dir', tmp_path / 'cut',
+    cut = tmp_path / 'cut'
+    run_tool('tools/train.py', config, '--work-dir', cut,
              *options(toy_root, 1), *exact)
-    resumed = run_tool('tools/train.py', config, '--work-dir',
-                       tmp_path / 'cut', '--resume', *options(toy_root, 2),
-                       *exact)
+    resume = ['--resume'] + ([cut / resume_from] if resume_from else [])
+    resumed = run_tool('tools/train.py', config, '--work-dir', cut,
+                       *resume, *options(toy_root, 2), *exact)
+    assert 'resumed epoch: 1, iter: 4' in resumed
+    assert not re.search(r'Epoch\(train\)\s+\[1\]\[', resumed)
+    assert (cut / 'epoch_2.pth').exists()
     expected = step_losses(straight, 2)
     assert len(expected) == 4
     assert step_losses(resumed, 2) == expected

@@ -1,5 +1,5 @@
-"""The real CLIs on a small toy set: train, test a training checkpoint,
-resume, and draw detections."""
+"""The real CLIs on a small toy set: train, test a training checkpoint and
+draw detections (resume: test_scale_out.py)."""
 import json
 import re
 import shutil
@@ -32,21 +32,6 @@ def test_test_py_on_a_training_checkpoint(trained, toy_root, tmp_path):
     metrics = list(tmp_path.rglob('*.json'))
     assert metrics and 'coco/bbox_mAP' in json.loads(
         metrics[0].read_text())
-
-
-def test_resume_continues_from_the_saved_epoch(trained, toy_root, tmp_path):
-    work_dir, _ = trained
-    log = run_tool('tools/train.py', CONFIG, '--work-dir', tmp_path,
-                   '--resume', work_dir / 'epoch_1.pth',
-                   *options(toy_root, 2))
-    assert 'resumed epoch: 1, iter: 4' in log
-    assert re.search(r'Epoch\(train\)\s+\[2\]\[\d+/4\]', log)
-    assert not re.search(r'Epoch\(train\)\s+\[1\]\[', log)
-    assert (tmp_path / 'epoch_2.pth').exists()
-    # --resume without a path picks the latest checkpoint of the work dir.
-    log = run_tool('tools/train.py', CONFIG, '--work-dir', tmp_path,
-                   '--resume', *options(toy_root, 3))
-    assert 'resumed epoch: 2, iter: 8' in log
 
 
 def test_image_demo_draws_a_trained_model(trained, toy_root, tmp_path):
