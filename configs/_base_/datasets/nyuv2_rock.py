@@ -41,19 +41,16 @@ train_dataloader = dict(
         ann_file='annotations/train.json',
         pipeline=train_pipeline,
         backend_args=backend_args))
+# The same loader on the test split, in order, every image.
 val_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
+    train_dataloader,
     drop_last=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
+        train_dataloader['dataset'],
         ann_file='annotations/test.json',
         test_mode=True,
-        pipeline=test_pipeline,
-        backend_args=backend_args))
+        pipeline=test_pipeline))
 test_dataloader = val_dataloader
 
 # COCO AP@[.5:.95] and AP@.5 at 100 detections (proposal_nums: mmdet's
