@@ -2,8 +2,8 @@
 # the jpeg_deep_vgg_dct_y network, backbone and fc6/fc7 from its ImageNet
 # run.
 _base_ = './ssd300_dct-vgg.py'
-classification = \
-    'work_dirs/dct-vgg_jpeg-deep-vgg-dct-y_8xb32-90e_in1k/epoch_90.pth'
+__imagenet = 'dct-vgg_jpeg-deep-vgg-dct-y_8xb32-90e_in1k'
+classification = f'work_dirs/{__imagenet}/epoch_90.pth'
 model = dict(
     backbone=dict(
         arch='jpeg_deep_vgg_dct_y',

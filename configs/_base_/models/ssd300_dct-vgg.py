@@ -2,8 +2,8 @@
 # (jpeg_deep_vgg_dct) with its backbone and, as jpeg_deep's
 # classification2ssd.py, its fc6/fc7 from the ImageNet run.
 _base_ = './ssd300_dct-vgg-fc7.py'
-classification = \
-    'work_dirs/dct-vgg_jpeg-deep-vgg-dct_8xb32-90e_in1k/epoch_90.pth'
+__imagenet = 'dct-vgg_jpeg-deep-vgg-dct_8xb32-90e_in1k'
+classification = f'work_dirs/{__imagenet}/epoch_90.pth'
 model = dict(
     backbone=dict(init_cfg=dict(checkpoint=classification)),
     neck=dict(fc_init_checkpoint=classification))
