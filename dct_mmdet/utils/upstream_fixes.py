@@ -117,6 +117,43 @@ def _fix_cpu_distributed() -> None:
     dist_utils._init_dist_pytorch = _init_dist_pytorch
 
 
+def _fix_external_base_lookup() -> None:
+    """mmengine 0.10.7, each time a config names a ``pkg::`` base, reloads
+    ``pkg_resources`` to check that the package is installed (0.03 s) and
+    reads every metafile of its model zoo (about 100 YAML files for mmdet,
+    0.3 s) to learn whether the base is a model-zoo config; our configs
+    inherit ``mmdet::`` bases, so loading one took 0.7 s instead of 0.1 s.
+    Neither answer changes within a process (a package installed stays
+    installed): look each up once."""
+    from mmengine.config import config as config_module
+    from mmengine.config import utils as config_utils
+    if getattr(config_utils._get_cfg_metainfo, '_dct_mmdet_fixed', False):
+        return
+    metainfo, is_installed = config_utils._get_cfg_metainfo, \
+        config_module.is_installed
+    answers, installed = {}, set()
+
+    def _get_cfg_metainfo(package_path: str, cfg_path: str) -> dict:
+        key = (package_path, cfg_path)
+        if key not in answers:
+            try:
+                answers[key] = metainfo(package_path, cfg_path)
+            except ValueError as error:  # not a model-zoo config
+                answers[key] = str(error)
+        if isinstance(answers[key], str):
+            raise ValueError(answers[key])
+        return answers[key]
+
+    def is_installed_once(package: str) -> bool:
+        if package not in installed and is_installed(package):
+            installed.add(package)
+        return package in installed
+
+    _get_cfg_metainfo._dct_mmdet_fixed = True
+    config_utils._get_cfg_metainfo = _get_cfg_metainfo
+    config_module.is_installed = is_installed_once
+
+
 def _at_most(package: str, version: Tuple[int, ...]) -> Callable[[], bool]:
     def affected() -> bool:
         installed = release(package)
@@ -141,6 +178,8 @@ FIXES = (
                 _at_most('mmdet', (3, 3, 0)), _fix_l2_norm_init),
     UpstreamFix('CPU-only distributed launch', 'mmengine <= 0.10.7',
                 _at_most('mmengine', (0, 10, 7)), _fix_cpu_distributed),
+    UpstreamFix('pkg:: config bases resolved once', 'mmengine <= 0.10.7',
+                _at_most('mmengine', (0, 10, 7)), _fix_external_base_lookup),
 )
 
 
