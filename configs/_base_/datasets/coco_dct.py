@@ -4,24 +4,23 @@ _base_ = './ssd300_pipelines.py'
 dataset_type = 'CocoDataset'
 data_root = 'data/coco/'
 
+# What the splits share (a private name: not in the merged config).
+__split = dict(
+    type=dataset_type, data_root=data_root, backend_args=_base_.backend_args)
 coco_train = dict(
-    type=dataset_type,
-    data_root=data_root,
+    __split,
     ann_file='annotations/instances_train2017.json',
     data_prefix=dict(img='train2017/'),
     filter_cfg=dict(filter_empty_gt=True, min_size=32),
-    pipeline=_base_.train_pipeline,
-    backend_args=_base_.backend_args)
+    pipeline=_base_.train_pipeline)
 # The train set through the compressed-domain augmentation (*-cdaug_*).
 coco_train_lazy = dict(coco_train, pipeline=_base_.cdaug_train_pipeline)
 coco_val = dict(
-    type=dataset_type,
-    data_root=data_root,
+    __split,
     ann_file='annotations/instances_val2017.json',
     data_prefix=dict(img='val2017/'),
     test_mode=True,
-    pipeline=_base_.test_pipeline,
-    backend_args=_base_.backend_args)
+    pipeline=_base_.test_pipeline)
 
 train_dataloader = dict(
     batch_size=8,

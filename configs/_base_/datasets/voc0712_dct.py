@@ -7,14 +7,15 @@ _base_ = './ssd300_pipelines.py'
 dataset_type = 'VOCDataset'
 data_root = 'data/VOCdevkit/'
 
+# What the splits share (a private name: not in the merged config).
+__split = dict(
+    type=dataset_type, data_root=data_root, backend_args=_base_.backend_args)
 voc07_trainval = dict(
-    type=dataset_type,
-    data_root=data_root,
+    __split,
     ann_file='VOC2007/ImageSets/Main/trainval.txt',
     data_prefix=dict(sub_data_root='VOC2007/'),
     filter_cfg=dict(filter_empty_gt=True, min_size=32),
-    pipeline=_base_.train_pipeline,
-    backend_args=_base_.backend_args)
+    pipeline=_base_.train_pipeline)
 voc12_trainval = dict(
     voc07_trainval,
     ann_file='VOC2012/ImageSets/Main/trainval.txt',
@@ -33,13 +34,11 @@ voc07_train_lazy = dict(
 voc12_train_lazy = dict(
     voc12_train, pipeline=_base_.cdaug_train_pipeline)
 voc07_test = dict(
-    type=dataset_type,
-    data_root=data_root,
+    __split,
     ann_file='VOC2007/ImageSets/Main/test.txt',
     data_prefix=dict(sub_data_root='VOC2007/'),
     test_mode=True,
-    pipeline=_base_.test_pipeline,
-    backend_args=_base_.backend_args)
+    pipeline=_base_.test_pipeline)
 # VOC2012 val (VOC2012's test annotations are not public), test pipeline.
 voc12_val = dict(
     voc07_test,
