@@ -6,7 +6,7 @@
 As rock-pytorch's ``detect``: each image is centre-cropped to its largest
 4:3 region and goes through the config's test pipeline without its
 ground-truth steps (resized to the network input), by
-:func:`dct_mmdet.apis.inference_dct_detector`; an image that is already
+:class:`dct_mmdet.apis.DCTInferencePipeline`; an image that is already
 4:3 enters as its file, so DCT configs can also read its own coefficients
 (e.g. ``--cfg-options test_dataloader.dataset.pipeline.0.protocol=direct``).
 Writes ``detections/<name>.jpg`` (boxes with score >= ``--score-thr``,
@@ -27,8 +27,7 @@ import numpy as np
 import torch
 from mmengine.dataset import pseudo_collate
 
-from dct_mmdet.apis import (DCTInferencePipeline, inference_dct_detector,
-                            init_dct_detector)
+from dct_mmdet.apis import DCTInferencePipeline, init_dct_detector
 from dct_mmdet.datasets.nyuv2 import NYUV2_SCENES
 from dct_mmdet.utils.cli import add_cfg_options
 from dct_mmdet.visualization import (draw_depth, draw_detections,
@@ -69,8 +68,8 @@ def synchronize(device: str) -> None:
 
 
 class ROCKDemo:
-    """A detector from :mod:`dct_mmdet.apis` with its class and scene
-    names."""
+    """A detector from :mod:`dct_mmdet.apis`, its test pipeline (built once
+    for all images) and its class and scene names."""
 
     def __init__(self, args):
         self.model = init_dct_detector(
@@ -82,6 +81,7 @@ class ROCKDemo:
         self.classes = meta.get('classes', ())
         self.scenes = meta.get('scene_classes', NYUV2_SCENES)
         self.device = args.device
+        self.pipeline = DCTInferencePipeline(self.model.cfg)
 
     @staticmethod
     def load(path: Path):
@@ -92,10 +92,16 @@ class ROCKDemo:
         crop = centre_crop_4_3(img)
         return crop, path if crop.shape == img.shape else crop
 
+    def prepare(self, path: Path):
+        """The 4:3 image and the network's preprocessed batch for it."""
+        img, source = self.load(path)
+        return img, self.model.data_preprocessor(
+            pseudo_collate([self.pipeline(source)]), False)
+
     @torch.no_grad()
     def predict(self, path: Path):
-        img, source = self.load(path)
-        return img, inference_dct_detector(self.model, source)
+        img, batch = self.prepare(path)
+        return img, self.model(**batch, mode='predict')[0]
 
     def write(self, img, sample, name: str, out_dir: Path, score_thr: float):
         pred = sample.pred_instances
@@ -127,24 +133,19 @@ class ROCKDemo:
     @torch.no_grad()
     def benchmark(self, paths, warmup: int) -> dict:
         """Images/s at batch 1: the network alone and file to results."""
-        pipeline = DCTInferencePipeline(self.model.cfg)
         network, end_to_end = [], []
         for index, path in enumerate(paths):
             synchronize(self.device)
             start = time.perf_counter()
-            self.predict(path)
-            synchronize(self.device)
-            predicted = time.perf_counter()
-            inputs = self.model.data_preprocessor(
-                pseudo_collate([pipeline(self.load(path)[1])]),
-                False)['inputs']
+            _, batch = self.prepare(path)
+            self.model(**batch, mode='predict')
             synchronize(self.device)
             forward_start = time.perf_counter()
-            self.model._forward(inputs)
+            self.model._forward(batch['inputs'])
             synchronize(self.device)
             end = time.perf_counter()
             if index >= warmup:
-                end_to_end.append(predicted - start)
+                end_to_end.append(forward_start - start)
                 network.append(end - forward_start)
         if not network:
             raise ValueError(f'--benchmark needs more than {warmup} images '
