@@ -4,13 +4,14 @@ from mmengine.runner.checkpoint import load_checkpoint
 
 from conftest import dct_inputs
 from dct_mmdet.models import DCTVGG, DCTResNet
-from dct_mmdet.models.backbones.dct_stems import STEMS, build_stem
+from dct_mmdet.models.backbones.dct_stems import (STEMS, build_stem,
+                                                  merge_of)
 
 
 def test_every_preset_names_a_stem_and_a_typo_is_refused():
     for family in (DCTResNet, DCTVGG):
         for arch, setting in family.arch_settings.items():
-            assert setting.get('merge', 'late') in STEMS, arch
+            assert merge_of(setting) in STEMS, arch
     with pytest.raises(ValueError, match="unknown merge 'upsampel'"):
         build_stem(dict(merge='upsampel'), False, int)
 

@@ -11,7 +11,7 @@ from mmcv.cnn import build_conv_layer, build_norm_layer
 from mmengine.model import BaseModule, ModuleList, Sequential
 
 from dct_mmdet.registry import MODELS
-from .dct_stems import build_stem, rename_legacy_keys
+from .dct_stems import build_stem, merge_of, rename_legacy_keys
 from .freezing import StageFreezing
 from .rgb_transfer import load_rgb_resnet50
 
@@ -273,7 +273,7 @@ class DCTResNet(StageFreezing, BaseModule):
         super().__init__(init_cfg)
         setting = self.arch_settings[arch]
         self.arch = arch
-        self.merge = setting.get('merge', 'late')
+        self.merge = merge_of(setting)
         self.widen_factor = widen_factor
         self.frozen_stages = frozen_stages
         self.norm_eval = norm_eval

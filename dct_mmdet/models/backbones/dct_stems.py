@@ -176,11 +176,16 @@ STEMS = {
 }
 
 
+def merge_of(setting: dict) -> str:
+    """A preset row's ``merge``: ``late`` unless it names another."""
+    return setting.get('merge', 'late')
+
+
 def build_stem(setting: dict, chroma: bool, width: Width,
                conv_cfg: Optional[dict] = None,
                norm_cfg: dict = dict(type='BN')) -> DCTStem:
-    """The stem a preset row's ``merge`` (default ``late``) names."""
-    merge = setting.get('merge', 'late')
+    """The stem a preset row's :func:`merge_of` names."""
+    merge = merge_of(setting)
     if merge not in STEMS:
         raise ValueError(f'unknown merge {merge!r}; choose one of '
                          f'{sorted(STEMS)}')

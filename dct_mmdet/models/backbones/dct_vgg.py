@@ -7,7 +7,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from dct_mmdet.registry import MODELS
-from .dct_stems import build_stem, rename_legacy_keys
+from .dct_stems import build_stem, merge_of, rename_legacy_keys
 from .freezing import StageFreezing
 
 
@@ -83,7 +83,7 @@ class DCTVGG(StageFreezing, BaseModule):
         setting = self.arch_settings[arch]
         self.arch = arch
         self.out_indices = tuple(out_indices)
-        self.merge = setting.get('merge', 'late')
+        self.merge = merge_of(setting)
         self.chroma = setting.get('chroma', True) and self.merge == 'late'
 
         def width(channels: int) -> int:
